@@ -1,0 +1,25 @@
+"""The home dashboard: one panel per app, each from that app's selectors, scoped to the user."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from villages import selectors as registry
+from villages.jurisdiction import jurisdiction_for
+from villages.models import Township, Village
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        jurisdiction = jurisdiction_for(user)
+        return super().get_context_data(
+            registry=registry.registry_summary(user),
+            townships=Township.objects.for_user(user),
+            villages=Village.objects.for_user(user).select_related("township")[:20],
+            grids=registry.grids_with_people(user)[:30],
+            posts=registry.current_posts({"cadre__user": user}),
+            sees_registry=jurisdiction.has_any("view"),
+            **kwargs,
+        )

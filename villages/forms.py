@@ -1,0 +1,171 @@
+"""Registry forms. Every choice of a place or a person is narrowed to the user's jurisdiction."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import identity
+from .images import PhotoField
+from .jurisdiction import Action
+from .models import Cadre, Household, Post, Resident, VillagerGroup
+from .selectors import visible_categories
+
+
+class NarrowedChoicesMixin:
+    """Narrow every model choice whose model is scoped to what `user` may `choice_action`."""
+
+    choice_action = Action.EDIT
+
+    def narrow_choices(self, user):
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "for_user"):
+                field.queryset = queryset.for_user(user, self.choice_action)
+
+
+def cadres_posted_in_village(village_id, roles):
+    return Cadre.objects.filter(
+        Q(posts__village_id=village_id)
+        | Q(posts__grid__village_id=village_id)
+        | Q(posts__group__village_id=village_id),
+        posts__in=Post.objects.current().filter(role__in=roles),
+    ).distinct()
+
+
+class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "group",
+            "head_name",
+            "address",
+            "phone",
+            "residence",
+            "responsible_cadre",
+            "contact_representative",
+            "categories",
+            "notes",
+        ]
+        widgets = {
+            "categories": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "head_name": forms.TextInput(attrs={"autofocus": True}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.narrow_choices(user)
+        self.fields["group"].queryset = self.fields["group"].queryset.select_related("village")
+        self.fields["categories"].queryset = visible_categories(user, self.instance if self.instance.pk else None)
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        cadres = Cadre.objects.for_user(user).order_by("name_pinyin")
+        self.fields["responsible_cadre"].queryset = cadres
+        self.fields["contact_representative"].queryset = cadres.filter(
+            posts__in=Post.objects.current().filter(role=Post.Role.REPRESENTATIVE)
+        ).distinct()
+        if self.instance.pk:
+            # Moving to another group is its own action, so the move is kept as history.
+            del self.fields["group"]
+
+    def clean_phone(self):
+        return identity.normalize_mobile(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("group") or (self.instance.group if self.instance.pk else None)
+        if group is None:
+            return cleaned
+        responsible = cleaned.get("responsible_cadre")
+        roles = Post.VILLAGE_ROLES | {Post.Role.GRID_LEADER, Post.Role.GRID_MEMBER}
+        if responsible and not cadres_posted_in_village(group.village_id, roles).filter(pk=responsible.pk).exists():
+            self.add_error(
+                "responsible_cadre", _("The responsible cadre must hold a post in this household's village.")
+            )
+        representative = cleaned.get("contact_representative")
+        if (
+            representative
+            and not cadres_posted_in_village(group.village_id, {Post.Role.REPRESENTATIVE})
+            .filter(pk=representative.pk)
+            .exists()
+        ):
+            self.add_error(
+                "contact_representative", _("The contact representative must represent a group of this village.")
+            )
+        return cleaned
+
+
+class MoveHouseholdForm(NarrowedChoicesMixin, forms.Form):
+    to_group = forms.ModelChoiceField(
+        label=_("Move to villager group"), queryset=VillagerGroup.objects.select_related("village")
+    )
+    moved_on = forms.DateField(label=_("Moved on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, user, household, **kwargs):
+        kwargs.setdefault("initial", {"moved_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.narrow_choices(user)
+        self.fields["to_group"].queryset = self.fields["to_group"].queryset.exclude(pk=household.group_id)
+
+    def clean_moved_on(self):
+        moved_on = self.cleaned_data["moved_on"]
+        if moved_on > timezone.localdate():
+            raise forms.ValidationError(_("The date of a move cannot be in the future."))
+        return moved_on
+
+
+class ResidentForm(forms.ModelForm):
+    """A resident. On an existing record the ID number is never shown: typing a new one replaces it."""
+
+    class Meta:
+        model = Resident
+        fields = ["name", "id_number", "phone", "relation", "status", "categories"]
+        widgets = {
+            "categories": forms.CheckboxSelectMultiple,
+            "name": forms.TextInput(attrs={"autofocus": True}),
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        }
+
+    def __init__(self, *args, user, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.household = household
+        self.fields["categories"].queryset = visible_categories(user, household)
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        if self.instance.pk:
+            self.initial["id_number"] = ""
+            self.fields["id_number"].required = False
+            self.fields["id_number"].label = _("New resident ID number")
+            self.fields["id_number"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.masked_id_number
+            }
+
+    def clean_id_number(self):
+        value = identity.normalize_id_number(self.cleaned_data.get("id_number") or "")
+        if not value and self.instance.pk:
+            return Resident.objects.values_list("id_number", flat=True).get(pk=self.instance.pk)
+        return value
+
+    def clean_phone(self):
+        return identity.normalize_mobile(self.cleaned_data["phone"])
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the full number?"),
+        min_length=4,
+        max_length=200,
+        help_text=_("Your name, the time and this reason are recorded."),
+    )
+
+
+class CadreForm(forms.ModelForm):
+    photo = PhotoField(label=_("Photo"), required=False)
+
+    class Meta:
+        model = Cadre
+        fields = ["name", "phone", "photo", "duties"]
+        widgets = {"duties": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_phone(self):
+        return identity.normalize_mobile(self.cleaned_data["phone"])

@@ -1,0 +1,202 @@
+"""Who sees what: one mechanism for every page, list, form and export.
+
+A user's current posts give a jurisdiction. Each post grants some actions on a node (a township,
+a village, a range of its groups, a grid, or a representative's contact households), and a grant
+on a node covers everything below it. Every scoped model lists, in `scope_paths`, how its rows
+reach each kind of node; `ScopedQuerySet.for_user(user, action)` turns the jurisdiction into one
+filter, and `Jurisdiction.allows(action, obj)` answers the same question for a loaded object
+without a query. Outside the view scope a page answers 404; inside it but without the action, 403.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import reduce
+from operator import or_
+
+from django.apps import apps
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+
+class Action(StrEnum):
+    VIEW = "view"  # see households, residents and the hierarchy
+    EDIT = "edit"  # create and change households and residents, move households
+    REVEAL = "reveal"  # reveal a full resident ID number (logged)
+    SENSITIVE = "sensitive"  # see sensitive care categories (petitioner, corrections, stability)
+    MANAGE = "manage"  # edit cadres, posts and the hierarchy itself
+
+
+# What each role may do on the node it is posted to. Volunteers and department officers see
+# nothing of the registry: cases sent to them will reach them through their own pages.
+_ALL = frozenset(Action)
+ROLE_ACTIONS = {
+    "township_staff": _ALL,
+    "department_officer": frozenset(),
+    "resident_cadre": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}),
+    "area_chief": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}),
+    "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}),
+    "village_director": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}),
+    "committee_member": frozenset({Action.VIEW, Action.EDIT}),
+    "grid_leader": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}),
+    "grid_member": frozenset({Action.VIEW, Action.EDIT}),
+    "representative": frozenset({Action.VIEW}),
+    "information_officer": frozenset(),
+    "supervisor": frozenset(),
+}
+
+# Kinds of node a grant can name. "member" is every township the user holds any post in: it opens
+# the cadre directory (cadres' phones are public by design) even to those who see no households.
+LEVELS = ("township", "village", "grid", "group", "contact", "member")
+# The hierarchy levels whose pages a user may open when a grant lies below them (breadcrumbs).
+NAVIGABLE = ("township", "village", "grid", "group")
+
+
+@dataclass
+class Jurisdiction:
+    """The grants of one user, computed once per request."""
+
+    everything: bool = False
+    grants: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    reach: dict = field(default_factory=lambda: defaultdict(set))
+
+    def q(self, model, action=Action.VIEW):
+        """A filter for `model` that keeps the rows this user may `action`."""
+        if self.everything:
+            return Q()
+        granted = self.grants.get(action, {})
+        parts = []
+        for level, path in model.scope_paths.items():
+            ids = set(granted.get(level, ()))
+            if path == "id" and action == Action.VIEW:
+                ids |= self.reach[level]
+            if level == "member":
+                ids = self.reach["member"] if action == Action.VIEW else set()
+            if ids:
+                parts.append(Q(**{f"{path}__in": sorted(ids)}))
+        return reduce(or_, parts) if parts else Q(pk__in=[])
+
+    def allows(self, action, obj):
+        """Whether this user may `action` the loaded object; no query for households and below."""
+        if self.everything:
+            return True
+        granted = self.grants.get(action, {})
+        for level, path in type(obj).scope_paths.items():
+            ids = set(granted.get(level, ()))
+            if path == "id" and action == Action.VIEW:
+                ids |= self.reach[level]
+            if level == "member":
+                ids = self.reach["member"] if action == Action.VIEW else set()
+            if ids and _follow(obj, path) in ids:
+                return True
+        return False
+
+    def has_any(self, action):
+        """Whether the user holds `action` anywhere (menus show only what can be used)."""
+        return self.everything or any(self.grants.get(action, {}).values())
+
+
+def _follow(obj, path):
+    for part in path.split("__")[:-1]:
+        obj = getattr(obj, part)
+    return getattr(obj, path.split("__")[-1])
+
+
+def jurisdiction_for(user):
+    """The user's jurisdiction, computed on first use and kept on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return Jurisdiction()
+    cached = getattr(user, "_jurisdiction", None)
+    if cached is None:
+        cached = user._jurisdiction = _build(user)
+    return cached
+
+
+def _build(user):
+    if user.is_superuser:
+        return Jurisdiction(everything=True)
+    Post = apps.get_model("villages", "Post")
+    Household = apps.get_model("villages", "Household")
+    VillagerGroup = apps.get_model("villages", "VillagerGroup")
+    jurisdiction = Jurisdiction()
+    grants, reach = jurisdiction.grants, jurisdiction.reach
+    posts = Post.objects.current().filter(cadre__user=user).select_related("grid", "group", "village")
+    for post in posts:
+        reach["member"].add(post.township_id)
+        actions = ROLE_ACTIONS.get(post.role, frozenset())
+        if not actions:
+            continue
+        if post.role in Post.TOWNSHIP_ROLES:
+            nodes = [("township", post.township_id)]
+            reach["township"].add(post.township_id)
+        elif post.role in Post.VILLAGE_ROLES and post.first_group:
+            groups = VillagerGroup.objects.filter(
+                village_id=post.village_id, number__gte=post.first_group, number__lte=post.last_group
+            ).values_list("id", "grid_id")
+            nodes = [("group", group_id) for group_id, _ in groups]
+            reach["grid"].update(grid_id for _, grid_id in groups)
+            reach["village"].add(post.village_id)
+            reach["township"].add(post.township_id)
+        elif post.role in Post.VILLAGE_ROLES:
+            nodes = [("village", post.village_id)]
+            reach["village"].add(post.village_id)
+            reach["township"].add(post.township_id)
+        elif post.role in Post.GRID_ROLES:
+            nodes = [("grid", post.grid_id)]
+            reach["grid"].add(post.grid_id)
+            reach["village"].add(post.grid.village_id)
+            reach["township"].add(post.township_id)
+        else:  # a villager representative: their contact households
+            nodes = [("contact", post.cadre_id)]
+            placed = (
+                Household.objects.filter(contact_representative_id=post.cadre_id)
+                .values_list("township_id", "village_id", "grid_id", "group_id")
+                .distinct()
+            )
+            for township_id, village_id, grid_id, group_id in placed:
+                reach["township"].add(township_id)
+                reach["village"].add(village_id)
+                reach["grid"].add(grid_id)
+                reach["group"].add(group_id)
+        for action in actions:
+            for level, node_id in nodes:
+                grants[action][level].add(node_id)
+    return jurisdiction
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The queryset of every model that belongs to a place in the hierarchy."""
+
+    def for_user(self, user, action=Action.VIEW):
+        return self.filter(jurisdiction_for(user).q(self.model, action))
+
+
+class ScopedViewMixin(LoginRequiredMixin):
+    """Apply the user's jurisdiction to a view's queryset: objects outside it are 404, like a
+    missing object; an object inside it without the view's `action` is 403."""
+
+    action = Action.VIEW
+
+    @property
+    def jurisdiction(self):
+        return jurisdiction_for(self.request.user)
+
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.action != Action.VIEW and not self.jurisdiction.allows(self.action, obj):
+            raise PermissionDenied
+        return obj
+
+
+def scoped_object_or_404(user, queryset, action=Action.VIEW, **lookup):
+    """The same rule for function views and sub-objects: 404 outside, 403 inside without `action`."""
+    obj = get_object_or_404(queryset.for_user(user), **lookup)
+    if action != Action.VIEW and not jurisdiction_for(user).allows(action, obj):
+        raise PermissionDenied
+    return obj

@@ -1,0 +1,67 @@
+"""Reads with logic: what the dashboard and the hierarchy pages count, always within the user's reach."""
+
+from django.db.models import Count, Prefetch
+
+from .jurisdiction import Action, jurisdiction_for
+from .models import Cadre, CareCategory, Grid, Household, Post, Resident, Village, VillagerGroup
+
+
+def visible_categories(user, obj=None):
+    """Care categories the user may see (on `obj`, or anywhere when obj is None)."""
+    jurisdiction = jurisdiction_for(user)
+    allowed = jurisdiction.allows(Action.SENSITIVE, obj) if obj is not None else jurisdiction.has_any(Action.SENSITIVE)
+    codes = [code for code in CareCategory.Code if allowed or code not in CareCategory.SENSITIVE]
+    return CareCategory.objects.filter(code__in=codes)
+
+
+def registry_summary(user):
+    """Counts by level and by care category, and the grids out of range, for the home dashboard."""
+    households = Household.objects.for_user(user)
+    by_category = dict(
+        households.filter(categories__in=visible_categories(user))
+        .values_list("categories__code")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {
+        "villages": Village.objects.for_user(user).count(),
+        "grids": Grid.objects.for_user(user).count(),
+        "groups": VillagerGroup.objects.for_user(user).count(),
+        "households": households.count(),
+        "residents": Resident.objects.for_user(user).count(),
+        "categories": [(c, by_category.get(c.code, 0)) for c in visible_categories(user)],
+        "grids_out_of_range": grids_out_of_range(user),
+    }
+
+
+def grids_with_people(user):
+    """The user's grids with their size, village and current leader, one query plus one prefetch."""
+    leaders = Post.objects.current().filter(role=Post.Role.GRID_LEADER).select_related("cadre")
+    return (
+        Grid.objects.for_user(user)
+        .with_size()
+        .select_related("village")
+        .prefetch_related(Prefetch("posts", queryset=leaders, to_attr="leader_posts"))
+    )
+
+
+def grids_out_of_range(user):
+    return [grid for grid in grids_with_people(user) if grid.size_warnings]
+
+
+def current_posts(node_filter):
+    """Current posts on a node (filter kwargs), people first by role order."""
+    order = {role: i for i, role in enumerate(Post.Role.values)}
+    posts = Post.objects.current().filter(**node_filter).select_related("cadre", "village", "grid__village", "group")
+    return sorted(posts, key=lambda p: (order[p.role], p.cadre.name_pinyin))
+
+
+def cadre_directory(user):
+    """Cadres of the user's townships with their current posts."""
+    posts = Post.objects.current().select_related("village", "grid__village", "group__village", "township")
+    return (
+        Cadre.objects.for_user(user)
+        .filter(posts__in=Post.objects.current())
+        .distinct()
+        .prefetch_related(Prefetch("posts", queryset=posts, to_attr="current_posts"))
+    )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "villages"
+urlpatterns = [
+    path("townships/<int:pk>/", views.TownshipDetailView.as_view(), name="township"),
+    path("villages/<int:pk>/", views.VillageDetailView.as_view(), name="village"),
+    path("grids/<int:pk>/", views.GridDetailView.as_view(), name="grid"),
+    path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group"),
+    path("households/", views.HouseholdListView.as_view(), name="household_list"),
+    path("households/new/", views.HouseholdCreateView.as_view(), name="household_create"),
+    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household"),
+    path("households/<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household_edit"),
+    path("households/<int:pk>/move/", views.HouseholdMoveView.as_view(), name="household_move"),
+    path("households/<int:pk>/residents/new/", views.ResidentCreateView.as_view(), name="resident_create"),
+    path("residents/<int:pk>/", views.ResidentDetailView.as_view(), name="resident"),
+    path("residents/<int:pk>/edit/", views.ResidentUpdateView.as_view(), name="resident_edit"),
+    path("residents/<int:pk>/reveal-id/", views.ResidentRevealView.as_view(), name="resident_reveal"),
+    path("cadres/", views.CadreListView.as_view(), name="cadre_list"),
+    path("cadres/<int:pk>/", views.CadreDetailView.as_view(), name="cadre"),
+    path("cadres/<int:pk>/edit/", views.CadreUpdateView.as_view(), name="cadre_edit"),
+    path("cadres/<int:pk>/photo/", views.CadrePhotoView.as_view(), name="cadre_photo"),
+]

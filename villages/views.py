@@ -1,0 +1,413 @@
+"""Registry pages: the hierarchy, households and residents, the cadre directory."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from . import selectors, services
+from .filters import HouseholdFilter
+from .forms import CadreForm, HouseholdForm, MoveHouseholdForm, ResidentForm, RevealForm
+from .jurisdiction import Action, ScopedViewMixin, jurisdiction_for, scoped_object_or_404
+from .models import Cadre, Grid, Household, HouseholdMove, Post, Resident, Township, Village, VillagerGroup
+from .tables import HouseholdTable
+
+
+def household_count(user, field):
+    """A subquery counting, per row, the households under it (by `field`) that `user` can see."""
+    households = (
+        Household.objects.for_user(user)
+        .filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(households), 0)
+
+
+def household_rows(user):
+    """The household list's queryset: one query for a page, whatever its size."""
+    residents = Resident.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("pk"))
+    return (
+        Household.objects.for_user(user)
+        .select_related("group__village", "grid")
+        .prefetch_related("categories")
+        .annotate(resident_count=Coalesce(Subquery(residents.values("n")), 0))
+    )
+
+
+class TownshipDetailView(ScopedViewMixin, DetailView):
+    model = Township
+    template_name = "villages/township_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        villages = (
+            Village.objects.for_user(user)
+            .filter(township=self.object)
+            .annotate(household_total=household_count(user, "village"))
+            .annotate(grid_total=Count("grids", distinct=True))
+        )
+        return super().get_context_data(
+            villages=villages,
+            posts=selectors.current_posts({"township": self.object, "village__isnull": True}),
+            **kwargs,
+        )
+
+
+class VillageDetailView(ScopedViewMixin, DetailView):
+    model = Village
+    template_name = "villages/village_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("township")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            grids=selectors.grids_with_people(user).filter(village=self.object),
+            groups=VillagerGroup.objects.for_user(user)
+            .filter(village=self.object)
+            .select_related("grid")
+            .annotate(household_total=household_count(user, "group")),
+            posts=selectors.current_posts({"village": self.object}),
+            **kwargs,
+        )
+
+
+class GridDetailView(ScopedViewMixin, DetailView):
+    model = Grid
+    template_name = "villages/grid_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_size().select_related("village__township")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        grid = self.object
+        return super().get_context_data(
+            groups=VillagerGroup.objects.for_user(user)
+            .filter(grid=grid)
+            .annotate(household_total=household_count(user, "group")),
+            posts=selectors.current_posts({"grid": grid}),
+            village_posts=selectors.current_posts({"village": grid.village_id}),
+            places=grid.places.all(),
+            **kwargs,
+        )
+
+
+class GroupDetailView(ScopedViewMixin, SingleTableMixin, DetailView):
+    model = VillagerGroup
+    template_name = "villages/group_detail.html"
+    table_class = HouseholdTable
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("grid", "village__township")
+
+    def get_table_data(self):
+        return household_rows(self.request.user).filter(group=self.object)
+
+    def get_table_kwargs(self):
+        return {"sensitive_visible": lambda record: self.jurisdiction.allows(Action.SENSITIVE, record)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(posts=selectors.current_posts({"group": self.object}), **kwargs)
+
+
+class HouseholdListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    table_class = HouseholdTable
+    filterset_class = HouseholdFilter
+    template_name = "villages/household_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return household_rows(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_table_kwargs(self):
+        jurisdiction = jurisdiction_for(self.request.user)
+        return {"sensitive_visible": lambda record: jurisdiction.allows(Action.SENSITIVE, record)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_add=jurisdiction_for(self.request.user).has_any(Action.EDIT), **kwargs)
+
+
+class HouseholdDetailView(ScopedViewMixin, DetailView):
+    model = Household
+    template_name = "villages/household_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("group__village__township", "grid", "responsible_cadre", "contact_representative")
+            .prefetch_related(
+                "categories",
+                Prefetch("residents", queryset=Resident.objects.prefetch_related("categories")),
+                Prefetch("moves", queryset=HouseholdMove.objects.select_related("from_group", "to_group", "moved_by")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        household = self.object
+        jurisdiction = self.jurisdiction
+        sensitive = jurisdiction.allows(Action.SENSITIVE, household)
+        return super().get_context_data(
+            categories=[c for c in household.categories.all() if sensitive or not c.is_sensitive],
+            residents=[
+                (r, [c for c in r.categories.all() if sensitive or not c.is_sensitive])
+                for r in household.residents.all()
+            ],
+            can_edit=jurisdiction.allows(Action.EDIT, household),
+            can_reveal=jurisdiction.allows(Action.REVEAL, household),
+            history=household.history.select_related("history_user").order_by("-history_date")[:10],
+            **kwargs,
+        )
+
+
+class HouseholdFormMixin:
+    model = Household
+    form_class = HouseholdForm
+    template_name = "villages/household_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        household = form.save(commit=False)
+        try:
+            self.object = services.save_household(
+                actor=self.request.user, household=household, categories=form.cleaned_data["categories"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Household %(name)s saved.") % {"name": household.head_name})
+        return redirect(self.object)
+
+
+class HouseholdCreateView(LoginRequiredMixin, HouseholdFormMixin, CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(Action.EDIT):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        group = self.request.GET.get("group")
+        return {"group": group} if group and group.isdigit() else {}
+
+
+class HouseholdUpdateView(ScopedViewMixin, HouseholdFormMixin, UpdateView):
+    action = Action.EDIT
+
+
+class HouseholdMoveView(LoginRequiredMixin, FormView):
+    form_class = MoveHouseholdForm
+    template_name = "villages/household_move.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.household = scoped_object_or_404(
+            request.user,
+            Household.objects.select_related("group__village__township", "grid"),
+            Action.EDIT,
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "household": self.household}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(household=self.household, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.move_household(actor=self.request.user, household=self.household, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The household was moved; its earlier group is kept in its history."))
+        return redirect(self.household)
+
+
+class ResidentDetailView(ScopedViewMixin, DetailView):
+    model = Resident
+    template_name = "villages/resident_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("household__group__village__township", "household__grid")
+            .prefetch_related("categories")
+        )
+
+    def get_context_data(self, **kwargs):
+        resident = self.object
+        jurisdiction = self.jurisdiction
+        sensitive = jurisdiction.allows(Action.SENSITIVE, resident)
+        return super().get_context_data(
+            household=resident.household,
+            categories=[c for c in resident.categories.all() if sensitive or not c.is_sensitive],
+            can_edit=jurisdiction.allows(Action.EDIT, resident),
+            can_reveal=jurisdiction.allows(Action.REVEAL, resident),
+            reveal_form=RevealForm(),
+            **kwargs,
+        )
+
+
+class ResidentFormMixin:
+    model = Resident
+    form_class = ResidentForm
+    template_name = "villages/resident_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "household": self.household}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(household=self.household, **kwargs)
+
+    def form_valid(self, form):
+        resident = form.save(commit=False)
+        services.save_resident(actor=self.request.user, resident=resident, categories=form.cleaned_data["categories"])
+        messages.success(self.request, _("Resident %(name)s saved.") % {"name": resident.name})
+        return redirect(self.household)
+
+
+class ResidentCreateView(LoginRequiredMixin, ResidentFormMixin, CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.household = scoped_object_or_404(
+            request.user,
+            Household.objects.select_related("group__village__township", "grid"),
+            Action.EDIT,
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ResidentUpdateView(ScopedViewMixin, ResidentFormMixin, UpdateView):
+    action = Action.EDIT
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("household__group__village__township", "household__grid")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.household = obj.household
+        return obj
+
+
+@method_decorator(never_cache, name="dispatch")
+class ResidentRevealView(LoginRequiredMixin, View):
+    """POST only: show one full ID number once, after writing who asked and why."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        resident = scoped_object_or_404(
+            request.user,
+            Resident.objects.select_related("household__group__village__township", "household__grid"),
+            Action.REVEAL,
+            pk=pk,
+        )
+        form = RevealForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "villages/resident_detail.html",
+                {
+                    "object": resident,
+                    "resident": resident,
+                    "household": resident.household,
+                    "reveal_form": form,
+                    "can_reveal": True,
+                    "categories": [],
+                },
+                status=400,
+            )
+        number = services.reveal_id_number(
+            actor=request.user,
+            resident=resident,
+            reason=form.cleaned_data["reason"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        return render(
+            request,
+            "villages/resident_reveal.html",
+            {"resident": resident, "household": resident.household, "number": number},
+        )
+
+
+class CadreListView(LoginRequiredMixin, ListView):
+    template_name = "villages/cadre_list.html"
+    context_object_name = "cadres"
+    paginate_by = 50
+
+    def get_queryset(self):
+        cadres = selectors.cadre_directory(self.request.user)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            cadres = (
+                cadres.filter(name__contains=query)
+                if not query.isascii()
+                else cadres.filter(name_pinyin__startswith=query.lower())
+            )
+        return cadres
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.request.GET.get("q", ""), **kwargs)
+
+
+class CadreDetailView(ScopedViewMixin, DetailView):
+    model = Cadre
+    template_name = "villages/cadre_detail.html"
+
+    def get_queryset(self):
+        posts = Post.objects.select_related("village", "grid__village", "group__village", "township").order_by(
+            "-started_on"
+        )
+        return super().get_queryset().prefetch_related(Prefetch("posts", queryset=posts))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_manage=self.jurisdiction.allows(Action.MANAGE, self.object), **kwargs)
+
+
+class CadreUpdateView(ScopedViewMixin, UpdateView):
+    model = Cadre
+    form_class = CadreForm
+    template_name = "villages/cadre_form.html"
+    action = Action.MANAGE
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Cadre %(name)s saved.") % {"name": form.instance.name})
+        return super().form_valid(form)
+
+
+class CadrePhotoView(LoginRequiredMixin, View):
+    """A cadre's photo, served to those who can see the cadre."""
+
+    def get(self, request, pk):
+        cadre = scoped_object_or_404(request.user, Cadre.objects.all(), pk=pk)
+        if not cadre.photo:
+            raise Http404
+        response = FileResponse(cadre.photo.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
