@@ -1,6 +1,7 @@
 """Registry forms. Every choice of a place or a person is narrowed to the user's jurisdiction."""
 
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,8 @@ from .images import PhotoField
 from .jurisdiction import Action
 from .models import Cadre, Household, Post, Resident, VillagerGroup
 from .selectors import visible_categories
+
+User = get_user_model()
 
 
 class NarrowedChoicesMixin:
@@ -169,3 +172,95 @@ class CadreForm(forms.ModelForm):
 
     def clean_phone(self):
         return identity.normalize_mobile(self.cleaned_data["phone"])
+
+
+class CadreCreateForm(NarrowedChoicesMixin, CadreForm):
+    """A new cadre, with a login when a user name is given."""
+
+    choice_action = Action.MANAGE
+    username = forms.CharField(
+        label=_("User name for signing in"),
+        required=False,
+        max_length=150,
+        help_text=_("Leave empty for someone who will not sign in (a volunteer, say)."),
+    )
+    password = forms.CharField(
+        label=_("Initial password"), required=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+    class Meta(CadreForm.Meta):
+        fields = ["township", "name", "phone", "photo", "duties"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.narrow_choices(user)
+        townships = self.fields["township"].queryset
+        if townships.count() == 1:
+            self.fields["township"].initial = townships.first()
+            self.fields["township"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        username, password = cleaned.get("username"), cleaned.get("password")
+        if username and not password:
+            self.add_error("password", _("Give an initial password for the new login."))
+        if username and password:
+            candidate = User(username=username, first_name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class PostForm(NarrowedChoicesMixin, forms.ModelForm):
+    """A post for a cadre: the role, and the one place it is posted to."""
+
+    choice_action = Action.MANAGE
+
+    class Meta:
+        model = Post
+        fields = ["role", "village", "grid", "group", "first_group", "last_group", "department", "started_on"]
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, cadre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cadre = cadre
+        self.instance.township = cadre.township
+        self.narrow_choices(user)
+        for name in ("village", "grid", "group"):
+            self.fields[name].queryset = self.fields[name].queryset.filter(**_in_township(name, cadre.township_id))
+        self.fields["grid"].queryset = self.fields["grid"].queryset.select_related("village")
+        self.fields["group"].queryset = self.fields["group"].queryset.select_related("village")
+        self.fields["village"].help_text = _("For village cadres and resident township cadres.")
+        self.fields["grid"].help_text = _("For grid leaders, grid members and volunteers.")
+        self.fields["group"].help_text = _("For villager representatives.")
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        keep = {
+            **dict.fromkeys(Post.TOWNSHIP_ROLES, {"department"}),
+            **dict.fromkeys(Post.VILLAGE_ROLES, {"village", "first_group", "last_group"}),
+            **dict.fromkeys(Post.GRID_ROLES, {"grid"}),
+            **dict.fromkeys(Post.GROUP_ROLES, {"group"}),
+        }.get(role, set())
+        for name in ("village", "grid", "group", "first_group", "last_group", "department"):
+            if name not in keep:
+                cleaned[name] = None if name != "department" else ""
+                setattr(self.instance, name, cleaned[name])
+        if (cleaned.get("first_group") is None) != (cleaned.get("last_group") is None):
+            self.add_error("last_group", _("Give both ends of the group range, or neither."))
+        return cleaned
+
+
+def _in_township(field_name, township_id):
+    return {"village": {"township_id": township_id}}.get(field_name, {"village__township_id": township_id})
+
+
+class EndPostForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

@@ -3,13 +3,14 @@ nobody can place a household or a resident somewhere they do not hold, whatever 
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .jurisdiction import Action, jurisdiction_for
-from .models import CareCategory, Household, HouseholdMove, IdReveal, Resident
+from .models import CareCategory, Household, HouseholdMove, IdReveal, Post, Resident
 
 log = logging.getLogger(__name__)
 
@@ -87,3 +88,43 @@ def reveal_id_number(*, actor, resident, reason, ip_address=None):
     IdReveal.objects.create(resident=resident, user=actor, reason=reason, ip_address=ip_address)
     log.info("id number revealed", extra={"resident": resident.pk, "actor": actor.pk})
     return resident.id_number
+
+
+@transaction.atomic
+def create_cadre(*, actor, cadre, username="", password=""):
+    """Register a cadre in a township the actor manages, with a login when a user name is given."""
+    _require(actor, Action.MANAGE, cadre)
+    if username:
+        User = get_user_model()
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("This user name is taken.")})
+        cadre.user = User.objects.create_user(username=username, password=password, first_name=cadre.name)
+    cadre.save()
+    log.info("cadre created", extra={"cadre": cadre.pk, "actor": actor.pk})
+    return cadre
+
+
+@transaction.atomic
+def add_post(*, actor, post):
+    """Give a cadre a post; the actor must manage the cadre's township."""
+    _require(actor, Action.MANAGE, post.cadre)
+    post.township_id = post.cadre.township_id
+    post.full_clean()
+    post.save()
+    log.info("post added", extra={"post": post.pk, "actor": actor.pk})
+    return post
+
+
+@transaction.atomic
+def end_post(*, actor, post, ended_on):
+    """End a post on a date; the post stays in the cadre's history."""
+    post = Post.objects.select_for_update().select_related("cadre").get(pk=post.pk)
+    _require(actor, Action.MANAGE, post.cadre)
+    if post.ended_on is not None and post.ended_on <= timezone.localdate():
+        raise ValidationError(_("This post has already ended."))
+    if ended_on < post.started_on:
+        raise ValidationError(_("A post cannot end before it starts."))
+    post.ended_on = ended_on
+    post.save(update_fields=["ended_on"])
+    log.info("post ended", extra={"post": post.pk, "actor": actor.pk})
+    return post

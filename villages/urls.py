@@ -18,7 +18,10 @@ urlpatterns = [
     path("residents/<int:pk>/edit/", views.ResidentUpdateView.as_view(), name="resident_edit"),
     path("residents/<int:pk>/reveal-id/", views.ResidentRevealView.as_view(), name="resident_reveal"),
     path("cadres/", views.CadreListView.as_view(), name="cadre_list"),
+    path("cadres/new/", views.CadreCreateView.as_view(), name="cadre_create"),
     path("cadres/<int:pk>/", views.CadreDetailView.as_view(), name="cadre"),
+    path("cadres/<int:pk>/posts/new/", views.PostCreateView.as_view(), name="post_create"),
+    path("posts/<int:pk>/end/", views.PostEndView.as_view(), name="post_end"),
     path("cadres/<int:pk>/edit/", views.CadreUpdateView.as_view(), name="cadre_edit"),
     path("cadres/<int:pk>/photo/", views.CadrePhotoView.as_view(), name="cadre_photo"),
 ]

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,7 +17,16 @@ from django_tables2 import SingleTableMixin
 
 from . import selectors, services
 from .filters import HouseholdFilter
-from .forms import CadreForm, HouseholdForm, MoveHouseholdForm, ResidentForm, RevealForm
+from .forms import (
+    CadreCreateForm,
+    CadreForm,
+    EndPostForm,
+    HouseholdForm,
+    MoveHouseholdForm,
+    PostForm,
+    ResidentForm,
+    RevealForm,
+)
 from .jurisdiction import Action, ScopedViewMixin, jurisdiction_for, scoped_object_or_404
 from .models import Cadre, Grid, Household, HouseholdMove, Post, Resident, Township, Village, VillagerGroup
 from .tables import HouseholdTable
@@ -373,7 +382,11 @@ class CadreListView(LoginRequiredMixin, ListView):
         return cadres
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.request.GET.get("q", ""), **kwargs)
+        return super().get_context_data(
+            query=self.request.GET.get("q", ""),
+            can_manage=jurisdiction_for(self.request.user).has_any(Action.MANAGE),
+            **kwargs,
+        )
 
 
 class CadreDetailView(ScopedViewMixin, DetailView):
@@ -387,7 +400,9 @@ class CadreDetailView(ScopedViewMixin, DetailView):
         return super().get_queryset().prefetch_related(Prefetch("posts", queryset=posts))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_manage=self.jurisdiction.allows(Action.MANAGE, self.object), **kwargs)
+        return super().get_context_data(
+            can_manage=self.jurisdiction.allows(Action.MANAGE, self.object), end_form=EndPostForm(), **kwargs
+        )
 
 
 class CadreUpdateView(ScopedViewMixin, UpdateView):
@@ -411,3 +426,82 @@ class CadrePhotoView(LoginRequiredMixin, View):
         response = FileResponse(cadre.photo.open("rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+class CadreCreateView(LoginRequiredMixin, CreateView):
+    model = Cadre
+    form_class = CadreCreateForm
+    template_name = "villages/cadre_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(Action.MANAGE):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            self.object = services.create_cadre(
+                actor=self.request.user,
+                cadre=form.save(commit=False),
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Cadre %(name)s registered. Now give them a post.") % {"name": self.object.name}
+        )
+        return redirect("villages:post_create", pk=self.object.pk)
+
+
+class PostCreateView(LoginRequiredMixin, CreateView):
+    model = Post
+    form_class = PostForm
+    template_name = "villages/post_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cadre = scoped_object_or_404(request.user, Cadre.objects.all(), Action.MANAGE, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "cadre": self.cadre}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cadre=self.cadre, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.add_post(actor=self.request.user, post=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Post added."))
+        return redirect(self.cadre)
+
+
+class PostEndView(LoginRequiredMixin, View):
+    """POST only: end a post on a date (the cadre keeps it in their history)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        cadres = Cadre.objects.for_user(request.user)
+        post = get_object_or_404(Post.objects.select_related("cadre").filter(cadre__in=cadres), pk=pk)
+        if not jurisdiction_for(request.user).allows(Action.MANAGE, post.cadre):
+            raise PermissionDenied
+        form = EndPostForm(request.POST)
+        if form.is_valid():
+            try:
+                services.end_post(actor=request.user, post=post, ended_on=form.cleaned_data["ended_on"])
+                messages.success(request, _("Post ended."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.error(request, _("Give the date the post ended."))
+        return redirect(post.cadre)
