@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate demo run test test-postgres lint check messages clean
+.PHONY: help install migrate demo run test lint check messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ run: demo ## Set up, load the demo township, serve http://127.0.0.1:8000
 
 test: install ## Run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+bench: install ## Time the registry pages on 10,000 households (prints a table)
+	$(BIN)/python -m benchmarks.registry_pages $(BENCH_ARGS)
 
 lint: install ## ruff
 	$(BIN)/ruff check .

@@ -138,6 +138,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development whitenoise serves straight from static/ and picks up edits; production serves
+# the collected, hashed files.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 # Photos are small after re-encoding; refuse anything larger than this before decoding it.
 PHOTO_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -121,6 +121,9 @@ class MoveHouseholdForm(NarrowedChoicesMixin, forms.Form):
 class ResidentForm(forms.ModelForm):
     """A resident. On an existing record the ID number is never shown: typing a new one replaces it."""
 
+    # Longer than 18 so a number typed in groups ("350521 19850615 123X") reaches clean_id_number.
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=40)
+
     class Meta:
         model = Resident
         fields = ["name", "id_number", "phone", "relation", "status", "categories"]
@@ -147,7 +150,16 @@ class ResidentForm(forms.ModelForm):
         value = identity.normalize_id_number(self.cleaned_data.get("id_number") or "")
         if not value and self.instance.pk:
             return Resident.objects.values_list("id_number", flat=True).get(pk=self.instance.pk)
+        if Resident.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A resident with this ID number is already registered."), code="unique")
         return value
+
+    def clean_relation(self):
+        relation = self.cleaned_data["relation"]
+        heads = Resident.objects.filter(household=self.instance.household, relation=Resident.Relation.HEAD)
+        if relation == Resident.Relation.HEAD and heads.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This household already has a head."), code="unique")
+        return relation
 
     def clean_phone(self):
         return identity.normalize_mobile(self.cleaned_data["phone"])

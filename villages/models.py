@@ -431,7 +431,7 @@ class Household(models.Model):
         return f"{self.head_name} ({self.address})"
 
     def save(self, *args, **kwargs):
-        if self.group_id and (not self.grid_id or self.grid_id != self.group.grid_id):
+        if self.group_id:
             self.place_in_group(self.group)
         self.head_pinyin = pinyin.name_pinyin(self.head_name)
         self.head_initials = pinyin.name_initials(self.head_name)

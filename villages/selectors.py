@@ -52,7 +52,11 @@ def grids_out_of_range(user):
 def current_posts(node_filter):
     """Current posts on a node (filter kwargs), people first by role order."""
     order = {role: i for i, role in enumerate(Post.Role.values)}
-    posts = Post.objects.current().filter(**node_filter).select_related("cadre", "village", "grid__village", "group")
+    posts = (
+        Post.objects.current()
+        .filter(**node_filter)
+        .select_related("cadre", "township", "village", "grid__village", "group__village")
+    )
     return sorted(posts, key=lambda p: (order[p.role], p.cadre.name_pinyin))
 
 

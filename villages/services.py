@@ -5,7 +5,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +70,14 @@ def save_resident(*, actor, resident, categories):
     """Create or change a resident; a head of household also names the household."""
     _require(actor, Action.EDIT, resident.household)
     categories = _keep_hidden_categories(actor, resident, categories)
-    resident.save()
+    try:
+        # A colleague may have saved the same person or a second head since the form was checked.
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("Someone registered this person, or a head for this household, a moment ago. Check the household.")
+        ) from None
     resident.categories.set(categories)
     if resident.relation == Resident.Relation.HEAD and resident.household.head_name != resident.name:
         household = resident.household

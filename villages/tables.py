@@ -1,7 +1,7 @@
 """The household table (django-tables2): sortable by pinyin, links to each household."""
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Household
@@ -30,6 +30,4 @@ class HouseholdTable(tables.Table):
 
     def render_categories(self, record):
         shown = [c for c in record.categories.all() if not c.is_sensitive or self.sensitive_visible(record)]
-        return format_html_join(
-            " ", '<span class="badge text-bg-light border">{}</span>', ((c,) for c in shown)
-        ) or format_html("")
+        return format_html_join(" ", '<span class="badge text-bg-light border">{}</span>', ((c,) for c in shown))

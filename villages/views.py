@@ -70,7 +70,7 @@ class TownshipDetailView(ScopedViewMixin, DetailView):
         )
         return super().get_context_data(
             villages=villages,
-            posts=selectors.current_posts({"township": self.object, "village__isnull": True}),
+            posts=selectors.current_posts({"township": self.object, "role__in": Post.TOWNSHIP_ROLES}),
             **kwargs,
         )
 
@@ -294,7 +294,13 @@ class ResidentFormMixin:
 
     def form_valid(self, form):
         resident = form.save(commit=False)
-        services.save_resident(actor=self.request.user, resident=resident, categories=form.cleaned_data["categories"])
+        try:
+            services.save_resident(
+                actor=self.request.user, resident=resident, categories=form.cleaned_data["categories"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Resident %(name)s saved.") % {"name": resident.name})
         return redirect(self.household)
 
