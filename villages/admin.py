@@ -61,6 +61,10 @@ class ResidentAdmin(SimpleHistoryAdmin):
     exclude = ["id_number"]
     readonly_fields = ["masked_id_number"]
 
+    def has_add_permission(self, request):
+        # Residents are registered in the portal, whose form checks the ID number.
+        return False
+
 
 @admin.register(models.IdReveal)
 class IdRevealAdmin(admin.ModelAdmin):

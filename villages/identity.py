@@ -8,6 +8,7 @@ import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
@@ -41,7 +42,7 @@ def validate_id_number(value: str) -> None:
             _("The last character of this ID number does not match its check digit; please check each digit."),
             code="id_checksum",
         )
-    if ric.get_birth_date(number) > datetime.date.today():
+    if ric.get_birth_date(number) > timezone.localdate():
         raise ValidationError(_("The birth date inside this ID number is in the future."), code="id_future")
 
 

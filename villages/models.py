@@ -5,10 +5,10 @@ Households carry their township, village and grid as well as their group: those 
 every jurisdiction filter a plain indexed equality, and `Household.place_in_group` keeps them true.
 """
 
-import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -178,6 +178,10 @@ class VillagerGroup(models.Model):
     def get_absolute_url(self):
         return reverse("villages:group", args=[self.pk])
 
+    def clean(self):
+        if self.grid_id and self.village_id and self.grid.village_id != self.village_id:
+            raise ValidationError({"grid": _("A villager group belongs to a grid of its own village.")})
+
 
 class CareCategory(models.Model):
     """A care category; it decides how often a household is visited and who may see it."""
@@ -307,7 +311,7 @@ class Post(models.Model):
     )
     last_group = models.PositiveSmallIntegerField(_("to group number"), null=True, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
-    started_on = models.DateField(_("started on"), default=datetime.date.today)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
@@ -323,9 +327,12 @@ class Post(models.Model):
                 violation_error_message=_("A post cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(first_group__isnull=True) | Q(last_group__gte=models.F("first_group")),
-                name="post_group_range_ordered",
-                violation_error_message=_("The group range must run from a lower to a higher number."),
+                condition=Q(first_group__isnull=True, last_group__isnull=True)
+                | Q(first_group__isnull=False, last_group__isnull=False, last_group__gte=models.F("first_group")),
+                name="post_group_range_complete_and_ordered",
+                violation_error_message=_(
+                    "Give both ends of the group range, from the lower to the higher number, or neither."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["cadre", "ended_on"], name="post_cadre_current")]
@@ -349,8 +356,6 @@ class Post(models.Model):
         return self.township.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         needs = {
             **dict.fromkeys(self.VILLAGE_ROLES, "village"),
             **dict.fromkeys(self.GRID_ROLES, "grid"),
