@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import identity
-from .models import CareCategory, Grid, Household, Resident, Village, VillagerGroup
+from .models import Cadre, CareCategory, Grid, Household, Post, Resident, Village, VillagerGroup
 from .selectors import visible_categories
 
 
@@ -61,3 +61,36 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_households(queryset, value)
+
+
+class CadreFilter(django_filters.FilterSet):
+    """The cadre directory: by name or pinyin, by village (any post in it or below), by role."""
+
+    q = django_filters.CharFilter(
+        label=_("Name or pinyin"), method="filter_name", widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    village = django_filters.ModelChoiceFilter(
+        label=_("Village"), queryset=Village.objects.none(), method="filter_village"
+    )
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Post.Role.choices, method="filter_role")
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "village", "role"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["village"].queryset = Village.objects.for_user(user)
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        if value.isascii():
+            return queryset.filter(name_pinyin__startswith=value.lower())
+        return queryset.filter(name__contains=value)
+
+    def filter_village(self, queryset, name, village):
+        in_village = Q(village=village) | Q(grid__village=village) | Q(group__village=village)
+        return queryset.filter(pk__in=Post.objects.current().filter(in_village).values("cadre"))
+
+    def filter_role(self, queryset, name, role):
+        return queryset.filter(pk__in=Post.objects.current().filter(role=role).values("cadre"))

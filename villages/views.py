@@ -11,12 +11,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import selectors, services
-from .filters import HouseholdFilter
+from .filters import CadreFilter, HouseholdFilter
 from .forms import (
     CadreCreateForm,
     CadreForm,
@@ -371,25 +371,23 @@ class ResidentRevealView(LoginRequiredMixin, View):
         )
 
 
-class CadreListView(LoginRequiredMixin, ListView):
+class CadreListView(LoginRequiredMixin, FilterView):
+    filterset_class = CadreFilter
     template_name = "villages/cadre_list.html"
     context_object_name = "cadres"
     paginate_by = 50
 
     def get_queryset(self):
-        cadres = selectors.cadre_directory(self.request.user)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            cadres = (
-                cadres.filter(name__contains=query)
-                if not query.isascii()
-                else cadres.filter(name_pinyin__startswith=query.lower())
-            )
-        return cadres
+        return selectors.cadre_directory(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(
-            query=self.request.GET.get("q", ""),
+            query_string=query.urlencode(),
             can_manage=jurisdiction_for(self.request.user).has_any(Action.MANAGE),
             **kwargs,
         )
