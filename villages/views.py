@@ -1,5 +1,6 @@
 """Registry pages: the hierarchy, households and residents, the cadre directory."""
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -362,7 +363,7 @@ class ResidentRevealView(LoginRequiredMixin, View):
             actor=request.user,
             resident=resident,
             reason=form.cleaned_data["reason"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=get_client_ip_address(request),
         )
         return render(
             request,

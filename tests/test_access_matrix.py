@@ -1,0 +1,459 @@
+"""The access matrix: every named URL of the project, for every persona and every kind of target.
+
+Deny by default: `test_every_url_is_in_the_matrix` walks the URL configuration and fails for a
+named URL the table below does not list, so a new page cannot ship without saying who may open it.
+
+The expectations are written as a policy, not as rows: `POLICY` says what each persona holds
+(the households they see and may edit or reveal in, the hierarchy pages they may open, the
+townships whose cadres they see and manage), and each page in `PAGES` has a rule that turns that
+into a status, following villages/jurisdiction.py: outside the view scope 404, inside it without
+the action 403, allowed 200; anonymous 302 to the sign-in page. The parametrisation is generated
+from the two tables, and tests/test_privacy.py walks the same table.
+"""
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from PIL import Image
+
+from villages.models import IdReveal, Post
+
+# ---------------------------------------------------------------------------------------------
+# The policy: what each persona holds.
+
+HOUSEHOLDS = ("g1a", "g1a_other", "g1b", "g2", "g3", "h1")  # keys of world.households
+G1_HOUSEHOLDS = {"g1a", "g1a_other", "g1b"}
+V1_HOUSEHOLDS = G1_HOUSEHOLDS | {"g2"}
+T1_HOUSEHOLDS = V1_HOUSEHOLDS | {"g3"}
+
+TOWNSHIPS, VILLAGES, GRIDS, GROUPS = (
+    ("t1", "t2"),
+    ("v1", "v2", "w1"),
+    ("G1", "G2", "G3", "H1"),
+    ("g1a", "g1b", "g2", "g3", "h1"),
+)
+T1_PLACES = {"t1", "v1", "v2", "G1", "G2", "G3", "g1a", "g1b", "g2", "g3"}
+T2_PLACES = {"t2", "w1", "H1", "h1"}
+
+# Cadre targets: the cadre of a persona, in which township, and whether it has a photo.
+CADRES = {
+    "cadre_t1": ("leader", "t1", True),
+    "cadre_t1_bare": ("member", "t1", False),
+    "cadre_t2": ("other_township", "t2", True),
+}
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one persona holds. Households stand for their residents too."""
+
+    see: frozenset = frozenset()  # households they can open
+    edit: frozenset = frozenset()  # households they may change (and move, and add residents to)
+    reveal: frozenset = frozenset()  # households whose residents' full ID numbers they may reveal
+    places: frozenset = frozenset()  # township, village, grid and group pages they may open
+    cadres: frozenset = frozenset()  # townships whose cadres they see (any post there)
+    manage: frozenset = frozenset()  # townships whose cadres they may edit
+
+
+def grants(see=(), edit=(), reveal=(), places=(), cadres=(), manage=()):
+    return Grants(*(frozenset(s) for s in (see, edit, reveal, places, cadres, manage)))
+
+
+POLICY = {
+    "anonymous": None,
+    # grid leader of G1: everything in G1 except managing cadres
+    "leader": grants(
+        see=G1_HOUSEHOLDS,
+        edit=G1_HOUSEHOLDS,
+        reveal=G1_HOUSEHOLDS,
+        places={"t1", "v1", "G1", "g1a", "g1b"},
+        cadres={"t1"},
+    ),
+    # grid member of G1: sees and edits, may not reveal
+    "member": grants(see=G1_HOUSEHOLDS, edit=G1_HOUSEHOLDS, places={"t1", "v1", "G1", "g1a", "g1b"}, cadres={"t1"}),
+    # grid leader of G2, the neighbouring grid in the same village
+    "neighbour": grants(see={"g2"}, edit={"g2"}, reveal={"g2"}, places={"t1", "v1", "G2", "g2"}, cadres={"t1"}),
+    # village secretary of v1: both of its grids
+    "village": grants(
+        see=V1_HOUSEHOLDS,
+        edit=V1_HOUSEHOLDS,
+        reveal=V1_HOUSEHOLDS,
+        places={"t1", "v1", "G1", "G2", "g1a", "g1b", "g2"},
+        cadres={"t1"},
+    ),
+    # resident township cadre for group 1 of v1 only (g1a); no reveal
+    "resident_cadre": grants(
+        see={"g1a", "g1a_other"},
+        edit={"g1a", "g1a_other"},
+        places={"t1", "v1", "G1", "g1a"},
+        cadres={"t1"},
+    ),
+    # township centre staff: all of their township, cadres included
+    "township": grants(
+        see=T1_HOUSEHOLDS,
+        edit=T1_HOUSEHOLDS,
+        reveal=T1_HOUSEHOLDS,
+        places=T1_PLACES,
+        cadres={"t1"},
+        manage={"t1"},
+    ),
+    "other_township": grants(see={"h1"}, edit={"h1"}, reveal={"h1"}, places=T2_PLACES, cadres={"t2"}, manage={"t2"}),
+    # villager representative: their contact household only (not g1a_other), read-only
+    "representative": grants(see={"g1a"}, places={"t1", "v1", "G1", "g1a"}, cadres={"t1"}),
+    # department officer and volunteer information officer: nothing of the registry, only cadres
+    "department": grants(cadres={"t1"}),
+    "volunteer": grants(cadres={"t1"}),
+    "superuser": grants(
+        see=HOUSEHOLDS,
+        edit=HOUSEHOLDS,
+        reveal=HOUSEHOLDS,
+        places=T1_PLACES | T2_PLACES,
+        cadres=TOWNSHIPS,
+        manage=TOWNSHIPS,
+    ),
+}
+PERSONAS = tuple(POLICY)
+
+# ---------------------------------------------------------------------------------------------
+# Rules: from a persona's grants and a target to the status of a signed-in request.
+
+
+def signed_in(g, target):
+    return 200
+
+
+def signs_out(g, target):
+    return 302
+
+
+def edits_anywhere(g, target):
+    return 200 if g.edit else 403
+
+
+def manages_anywhere(g, target):
+    return 200 if g.manage else 403
+
+
+def on_household(action=None):
+    def rule(g, target):
+        if target not in g.see:
+            return 404
+        if action and target not in getattr(g, action):
+            return 403
+        return 200
+
+    return rule
+
+
+def navigable(g, target):
+    return 200 if target in g.places else 404
+
+
+def on_cadre(action=None, done=200):
+    def rule(g, target):
+        township = CADRES[target][1]
+        if township not in g.cadres:
+            return 404
+        if action and township not in getattr(g, action):
+            return 403
+        return done
+
+    return rule
+
+
+def cadre_photo(g, target):
+    _, township, has_photo = CADRES[target]
+    return 200 if township in g.cadres and has_photo else 404
+
+
+# How a target becomes the URL kwargs, and where a successful POST goes.
+def household_pk(world, target):
+    return {"pk": world.households[target].pk}
+
+
+def resident_pk(world, target):
+    return {"pk": world.residents[target].pk}
+
+
+def place_pk(world, target):
+    return {"pk": world.places[target].pk}
+
+
+def cadre_pk(world, target):
+    return {"pk": world.cadres[CADRES[target][0]].pk}
+
+
+def post_pk(world, target):
+    return {"pk": world.cadres[CADRES[target][0]].posts.get().pk}
+
+
+def no_kwargs(world, target):
+    return {}
+
+
+def to_login(world, target):
+    return reverse("accounts:login")
+
+
+def to_cadre(world, target):
+    return world.cadres[CADRES[target][0]].get_absolute_url()
+
+
+@dataclass(frozen=True)
+class Page:
+    expect: Callable  # (grants, target) -> status for a signed-in persona
+    targets: tuple = (None,)
+    kwargs: Callable = no_kwargs
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    redirect: Callable = to_login  # where a signed-in 302 goes (anonymous always goes to sign in)
+
+
+REVEAL_REASON = {"reason": "Checking the identity for a pension application"}
+
+PAGES = {
+    "home": Page(signed_in),
+    "accounts:logout": Page(signs_out, method="post"),
+    "villages:household_list": Page(signed_in),
+    "villages:household_create": Page(edits_anywhere),
+    "villages:cadre_list": Page(signed_in),
+    "villages:township": Page(navigable, TOWNSHIPS, place_pk),
+    "villages:village": Page(navigable, VILLAGES, place_pk),
+    "villages:grid": Page(navigable, GRIDS, place_pk),
+    "villages:group": Page(navigable, GROUPS, place_pk),
+    "villages:household": Page(on_household(), HOUSEHOLDS, household_pk),
+    "villages:household_edit": Page(on_household("edit"), HOUSEHOLDS, household_pk),
+    "villages:household_move": Page(on_household("edit"), HOUSEHOLDS, household_pk),
+    "villages:resident_create": Page(on_household("edit"), HOUSEHOLDS, household_pk),
+    "villages:resident": Page(on_household(), HOUSEHOLDS, resident_pk),
+    "villages:resident_edit": Page(on_household("edit"), HOUSEHOLDS, resident_pk),
+    "villages:resident_reveal": Page(on_household("reveal"), HOUSEHOLDS, resident_pk, "post", REVEAL_REASON),
+    "villages:cadre": Page(on_cadre(), tuple(CADRES), cadre_pk),
+    "villages:cadre_edit": Page(on_cadre("manage"), tuple(CADRES), cadre_pk),
+    "villages:cadre_photo": Page(cadre_photo, tuple(CADRES), cadre_pk),
+    "villages:cadre_create": Page(manages_anywhere),
+    "villages:post_create": Page(on_cadre("manage"), tuple(CADRES), cadre_pk),
+    "villages:post_end": Page(
+        on_cadre("manage", done=302), tuple(CADRES), post_pk, "post", {"ended_on": "2024-06-30"}, to_cadre
+    ),
+}
+# Open to everyone; checked in test_public_pages_open_to_anyone.
+PUBLIC = {"accounts:login", "set_language"}
+
+
+def expected(persona, name, target):
+    if POLICY[persona] is None:
+        return 302
+    return PAGES[name].expect(POLICY[persona], target)
+
+
+CASES = [(name, persona, target) for name, page in PAGES.items() for target in page.targets for persona in PERSONAS]
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared with tests/test_privacy.py.
+
+
+def jpeg_bytes():
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (40, 120, 60)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def prepare(world):
+    """Give the cadres that CADRES says have a photo a real JPEG."""
+    for key, _, has_photo in CADRES.values():
+        if has_photo:
+            world.cadres[key].photo.save(f"{key}.jpg", ContentFile(jpeg_bytes()), save=True)
+    return world
+
+
+def fetch(client, world, persona, name, target):
+    """Sign in as `persona` (or not, for anonymous) and make the page's request on `target`."""
+    if POLICY[persona] is not None:
+        client.force_login(world.users[persona])
+    page = PAGES[name]
+    url = reverse(name, kwargs=page.kwargs(world, target))
+    response = getattr(client, page.method)(url, page.data)
+    body = response.getvalue() if response.streaming else response.content
+    response.close()
+    return response, body
+
+
+def is_html(response):
+    return response.get("Content-Type", "").startswith("text/html")
+
+
+def target_names(world, name, target):
+    """The names a 404 for this target must not show."""
+    kwargs = PAGES[name].kwargs
+    if kwargs in (household_pk, resident_pk):
+        household = world.households[target]
+        return [household.head_name, *(r.name for r in household.residents.all())]
+    if kwargs is place_pk:
+        return [world.places[target].name]
+    if kwargs in (cadre_pk, post_pk):
+        return [world.cadres[CADRES[target][0]].name]
+    return []
+
+
+def hidden_names(world, persona):
+    """Heads and residents of households outside the persona's view: no page of theirs may show them."""
+    seen = POLICY[persona].see
+    names = []
+    for key, household in world.households.items():
+        if key not in seen:
+            names += [household.head_name, *(r.name for r in household.residents.all())]
+    return names
+
+
+def named_urls(patterns=None, prefix=""):
+    """(name, route) for every URL pattern, names namespaced like "villages:household"."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from named_urls(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{prefix}{pattern.name}" if pattern.name else None), str(pattern.pattern)
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL configuration and the table agree.
+
+
+def test_every_url_is_in_the_matrix():
+    found = list(named_urls())
+    names = {name for name, _ in found if name}
+    assert "admin:index" in names, "the walk did not reach into the admin include"
+    assert "villages:household" in names, "the walk did not reach into the villages include"
+    unlisted = {n for n in names if not n.startswith("admin:")} - set(PAGES) - PUBLIC
+    assert not unlisted, f"URLs missing from the access matrix (say who may open them): {sorted(unlisted)}"
+    stale = (set(PAGES) | PUBLIC) - names
+    assert not stale, f"the access matrix lists URLs that no longer exist: {sorted(stale)}"
+
+
+def _is_admin(pattern):
+    return isinstance(pattern, URLResolver) and pattern.namespace == "admin"
+
+
+def test_every_url_outside_the_admin_has_a_name():
+    """An unnamed pattern could not be listed in the matrix, so it would escape it."""
+    outside_admin = [p for p in get_resolver().url_patterns if not _is_admin(p)]
+    unnamed = [route for name, route in named_urls(outside_admin) if name is None]
+    assert not unnamed, f"unnamed URL patterns escape the access matrix: {unnamed}"
+
+
+def test_policy_covers_every_persona(world):
+    assert set(POLICY) == {"anonymous", *world.users}
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix itself.
+
+
+@pytest.mark.parametrize(("name", "persona", "target"), CASES, ids=[f"{n}-{p}-{t}" for n, p, t in CASES])
+def test_access(world, client, name, persona, target):
+    if PAGES[name].kwargs in (cadre_pk, post_pk):
+        prepare(world)
+    response, body = fetch(client, world, persona, name, target)
+    status = expected(persona, name, target)
+
+    assert response.status_code != 500
+    assert response.status_code == status, f"{persona} {PAGES[name].method.upper()} {name} {target}"
+    if status == 302:
+        goes_to = to_login if persona == "anonymous" else PAGES[name].redirect
+        assert response.url.startswith(goes_to(world, target))
+    signed_in_and_allowed = persona != "anonymous" and status in (200, 302)
+    if name == "villages:resident_reveal":  # a reveal writes its audit row, a refusal writes nothing
+        assert IdReveal.objects.count() == (1 if signed_in_and_allowed else 0)
+    if name == "villages:post_end":  # ending a post changes it, a refusal leaves it alone
+        post = Post.objects.get(**post_pk(world, target))
+        assert (post.ended_on is not None) == signed_in_and_allowed
+    if status == 404:
+        text = body.decode()
+        for secret in target_names(world, name, target):
+            assert secret not in text, f"the 404 for {target} shows {secret}"
+    if status == 200 and is_html(response) and persona != "anonymous":
+        text = body.decode()
+        leaked = [secret for secret in hidden_names(world, persona) if secret in text]
+        assert not leaked, f"{name} shows {persona} households outside their view: {leaked}"
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_admin_is_for_superusers_only(world, client, persona):
+    client.force_login(world.users[persona])
+    response = client.get("/admin/")
+    if persona == "superuser":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+
+def test_admin_sends_anonymous_to_its_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_public_pages_open_to_anyone(db, client):
+    assert client.get(reverse("accounts:login")).status_code == 200
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "zh-hans"
+
+
+def test_reveal_answers_only_post(world, client):
+    client.force_login(world.users["leader"])
+    response = client.get(reverse("villages:resident_reveal", args=[world.residents["g1a"].pk]))
+    assert response.status_code == 405
+    assert not IdReveal.objects.exists()
+
+
+def test_ending_a_post_answers_only_post(world, client):
+    client.force_login(world.users["township"])
+    post = world.cadres["member"].posts.get()
+    assert client.get(reverse("villages:post_end", args=[post.pk])).status_code == 405
+    post.refresh_from_db()
+    assert post.ended_on is None
+
+
+def test_cadre_photo_is_the_jpeg(world, client):
+    prepare(world)
+    client.force_login(world.users["village"])
+    response, body = fetch(client, world, "village", "villages:cadre_photo", "cadre_t1")
+    assert response["Content-Type"] == "image/jpeg"
+    assert body[:2] == b"\xff\xd8"
+
+
+def test_an_ended_post_closes_the_scope_on_the_next_request(world, client):
+    leader = world.users["leader"]
+    client.force_login(leader)
+    url = reverse("villages:household", args=[world.households["g1a"].pk])
+    assert client.get(url).status_code == 200
+
+    Post.objects.filter(cadre__user=leader).update(ended_on=timezone.localdate() - datetime.timedelta(days=1))
+
+    response = client.get(url)
+    assert response.status_code == 404
+    assert world.households["g1a"].head_name not in response.content.decode()
+    assert client.get(reverse("villages:grid", args=[world.places["G1"].pk])).status_code == 404
+
+
+def test_a_reassigned_contact_household_closes_on_the_next_request(world, client):
+    client.force_login(world.users["representative"])
+    household = world.households["g1a"]
+    assert client.get(household.get_absolute_url()).status_code == 200
+
+    household.contact_representative = None
+    household.save()
+
+    response = client.get(household.get_absolute_url())
+    assert response.status_code == 404
+    assert household.head_name not in response.content.decode()
+    assert client.get(reverse("villages:group", args=[world.places["g1a"].pk])).status_code == 404
