@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import identity
 from .models import Cadre, CareCategory, Grid, Household, Post, Resident, Village, VillagerGroup
-from .selectors import visible_categories
+from .selectors import households_in_category, visible_categories
 
 
 def search_households(queryset, value):
@@ -44,7 +44,7 @@ class HouseholdFilter(django_filters.FilterSet):
     grid = django_filters.ModelChoiceFilter(label=_("Grid"), queryset=Grid.objects.none())
     group = django_filters.ModelChoiceFilter(label=_("Villager group"), queryset=VillagerGroup.objects.none())
     category = django_filters.ModelChoiceFilter(
-        label=_("Care category"), field_name="categories", queryset=CareCategory.objects.none()
+        label=_("Care category"), queryset=CareCategory.objects.none(), method="filter_category"
     )
     residence = django_filters.ChoiceFilter(label=_("Residence"), choices=Household.Residence.choices)
 
@@ -54,6 +54,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["village"].queryset = Village.objects.for_user(user)
         self.filters["grid"].queryset = Grid.objects.for_user(user).select_related("village")
         self.filters["group"].queryset = VillagerGroup.objects.for_user(user).select_related("village")
@@ -61,6 +62,9 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_households(queryset, value)
+
+    def filter_category(self, queryset, name, category):
+        return households_in_category(self.user, category, queryset)
 
 
 class CadreFilter(django_filters.FilterSet):

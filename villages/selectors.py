@@ -14,22 +14,39 @@ def visible_categories(user, obj=None):
     return CareCategory.objects.filter(code__in=codes)
 
 
+def households_in_category(user, category, households=None):
+    """Households of `category` the user may know of: a sensitive category only where the user
+    may see sensitive categories, even when they see the household itself more widely."""
+    households = (Household.objects.for_user(user) if households is None else households).filter(categories=category)
+    if category.is_sensitive:
+        households = households.filter(jurisdiction_for(user).q(Household, Action.SENSITIVE))
+    return households
+
+
+def category_counts(user):
+    """Households per care category, by the same rule as households_in_category: two queries."""
+    households = Household.objects.for_user(user)
+    jurisdiction = jurisdiction_for(user)
+
+    def count(queryset, codes):
+        rows = queryset.filter(categories__code__in=codes).values_list("categories__code")
+        return dict(rows.annotate(n=Count("pk", distinct=True)).order_by())
+
+    counts = count(households, [c for c in CareCategory.Code if c not in CareCategory.SENSITIVE])
+    if jurisdiction.has_any(Action.SENSITIVE):
+        counts |= count(households.filter(jurisdiction.q(Household, Action.SENSITIVE)), CareCategory.SENSITIVE)
+    return [(category, counts.get(category.code, 0)) for category in visible_categories(user)]
+
+
 def registry_summary(user):
     """Counts by level and by care category, and the grids out of range, for the home dashboard."""
-    households = Household.objects.for_user(user)
-    by_category = dict(
-        households.filter(categories__in=visible_categories(user))
-        .values_list("categories__code")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
     return {
         "villages": Village.objects.for_user(user).count(),
         "grids": Grid.objects.for_user(user).count(),
         "groups": VillagerGroup.objects.for_user(user).count(),
-        "households": households.count(),
+        "households": Household.objects.for_user(user).count(),
         "residents": Resident.objects.for_user(user).count(),
-        "categories": [(c, by_category.get(c.code, 0)) for c in visible_categories(user)],
+        "categories": category_counts(user),
         "grids_out_of_range": grids_out_of_range(user),
     }
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .jurisdiction import Action, jurisdiction_for
-from .models import CareCategory, Household, HouseholdMove, IdReveal, Post, Resident
+from .models import Household, HouseholdMove, IdReveal, Post, Resident
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +20,16 @@ def _require(actor, action, obj):
         raise PermissionDenied(_("You may not change records in this place."))
 
 
-def _keep_hidden_categories(actor, obj, chosen):
-    """Sensitive categories the actor cannot see stay as they were instead of being dropped."""
+def _checked_categories(actor, obj, chosen):
+    """Care categories to store on `obj`. Where the actor may not see sensitive categories, they
+    can add none, and those already recorded stay as they were instead of being dropped."""
     chosen = set(chosen)
-    if obj.pk and not jurisdiction_for(actor).allows(Action.SENSITIVE, obj):
-        chosen |= {c for c in obj.categories.all() if c.code in CareCategory.SENSITIVE}
-    return chosen
+    if jurisdiction_for(actor).allows(Action.SENSITIVE, obj):
+        return chosen
+    recorded = {c for c in obj.categories.all() if c.is_sensitive} if obj.pk else set()
+    if {c for c in chosen if c.is_sensitive} - recorded:
+        raise ValidationError({"categories": _("Your post does not allow recording this category here.")})
+    return chosen | recorded
 
 
 @transaction.atomic
@@ -33,7 +37,7 @@ def save_household(*, actor, household, categories):
     """Create or change a household in a group the actor may edit."""
     household.place_in_group(household.group)
     _require(actor, Action.EDIT, household)
-    categories = _keep_hidden_categories(actor, household, categories)
+    categories = _checked_categories(actor, household, categories)
     household.save()
     household.categories.set(categories)
     log.info("household saved", extra={"household": household.pk, "actor": actor.pk})
@@ -69,7 +73,7 @@ def move_household(*, actor, household, to_group, moved_on, reason):
 def save_resident(*, actor, resident, categories):
     """Create or change a resident; a head of household also names the household."""
     _require(actor, Action.EDIT, resident.household)
-    categories = _keep_hidden_categories(actor, resident, categories)
+    categories = _checked_categories(actor, resident, categories)
     try:
         # A colleague may have saved the same person or a second head since the form was checked.
         with transaction.atomic():
