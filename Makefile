@@ -46,7 +46,7 @@ check: install ## Migrations up to date, lint, deployment checks
 		$(MANAGE) check --deploy --fail-level WARNING
 
 messages: install ## Update and compile the zh_Hans catalogue
-	$(MANAGE) makemessages -l zh_Hans --no-obsolete --add-location file -i ".venv/*" -i "staticfiles/*"
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --add-location file -i ".venv/*" -i "staticfiles/*" -i "benchmarks/*"
 	$(MANAGE) compilemessages -l zh_Hans -i ".venv"
 
 clean: ## Remove the virtualenv, the SQLite database and collected files

@@ -6,7 +6,7 @@ import tempfile
 
 os.environ.setdefault("DEBUG", "1")
 
-from gridadmin.settings import *  # noqa: E402,F403
+from gridadmin.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="gridadmin-test-media-")

@@ -389,11 +389,6 @@ def test_move_form_errors_are_in_chinese(client, world):
     assert "迁移日期不能晚于今天" in _assert_chinese(response, "move into the future")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="villages/models.py Post.clean puts the field name ('grid') into the message untranslated; "
-    "pass the field's verbose_name instead, then remove this mark",
-)
 def test_post_form_errors_are_in_chinese(client, world):
     _sign_in_as_township_staff(client, world)
     data = {"role": "grid_leader", "started_on": "2024-01-01"}

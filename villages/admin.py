@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
@@ -54,12 +55,16 @@ class HouseholdAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.Resident)
 class ResidentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "masked_id_number", "household", "relation"]
+    list_display = ["name", "id_number_masked", "household", "relation"]
     list_select_related = ["household"]
     search_fields = ["name", "id_last4"]
     raw_id_fields = ["household"]
     exclude = ["id_number"]
-    readonly_fields = ["masked_id_number"]
+    readonly_fields = ["id_number_masked"]
+
+    @admin.display(description=_("resident ID number"))
+    def id_number_masked(self, resident):
+        return resident.masked_id_number
 
     def has_add_permission(self, request):
         # Residents are registered in the portal, whose form checks the ID number.

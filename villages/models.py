@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import identity, pinyin
@@ -228,7 +229,7 @@ class Cadre(models.Model):
         related_name="cadre",
         verbose_name=_("user account"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     phone = models.CharField(_("mobile phone"), max_length=20, validators=[identity.validate_mobile])
     photo = models.ImageField(_("photo"), upload_to="cadres/", blank=True)
@@ -363,7 +364,8 @@ class Post(models.Model):
         }
         field = needs.get(self.role)
         if field and not getattr(self, f"{field}_id"):
-            raise ValidationError({field: _("This role is posted to a %(level)s; choose one.") % {"level": field}})
+            level = self._meta.get_field(field).verbose_name
+            raise ValidationError({field: _("This role is posted to a %(level)s; choose one.") % {"level": level}})
         if self.role == self.Role.DEPARTMENT_OFFICER and not self.department:
             raise ValidationError({"department": _("Name the department this officer works in.")})
 
@@ -408,8 +410,8 @@ class Household(models.Model):
         CareCategory, blank=True, related_name="households", verbose_name=_("care categories")
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
@@ -456,13 +458,17 @@ class Household(models.Model):
 class HouseholdMove(models.Model):
     """A household moved from one villager group to another: the past stays readable."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="moves")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="moves", verbose_name=_("household")
+    )
     from_group = models.ForeignKey(VillagerGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
     to_group = models.ForeignKey(VillagerGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
     moved_on = models.DateField(_("moved on"))
     reason = models.CharField(_("reason"), max_length=200)
-    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("moved by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("household move")
@@ -500,7 +506,7 @@ class Resident(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="residents", verbose_name=_("household")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False)
     name_initials = models.CharField(max_length=50, editable=False)
     id_number = models.CharField(_("resident ID number"), max_length=18, validators=[identity.validate_id_number])
@@ -573,11 +579,13 @@ class Resident(models.Model):
 class IdReveal(models.Model):
     """An audit row: who saw whose full ID number, when and why. Never updated, never deleted."""
 
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="reveals")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="reveals", verbose_name=_("resident"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     reason = models.CharField(_("reason"), max_length=200)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    revealed_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("ID number reveal")
@@ -585,7 +593,7 @@ class IdReveal(models.Model):
         ordering = ["-revealed_at"]
 
     def __str__(self):
-        return f"{self.user_id} → {self.resident_id} at {self.revealed_at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} → {self.resident_id} {self.revealed_at:%Y-%m-%d %H:%M}"
 
 
 class Place(models.Model):
