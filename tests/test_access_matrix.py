@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
@@ -281,7 +283,15 @@ def fetch(client, world, persona, name, target):
     url = reverse(name, kwargs=page.kwargs(world, target))
     response = getattr(client, page.method)(url, page.data)
     body = response.getvalue() if response.streaming else response.content
-    response.close()
+    if response.streaming:
+        # Close the served file. Closing a response also sends request_finished, whose
+        # close_old_connections would close the test's database connection mid-transaction on
+        # PostgreSQL; Django's test client keeps that receiver off while it handles a request.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
     return response, body
 
 

@@ -63,36 +63,29 @@ class Jurisdiction:
     grants: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     reach: dict = field(default_factory=lambda: defaultdict(set))
 
+    def _granted(self, model, action):
+        """(path, ids) pairs: the rows of `model` whose node at `path` is one of `ids` are granted."""
+        granted = self.grants.get(action, {})
+        for level, path in model.scope_paths.items():
+            if level == "member":
+                ids = self.reach["member"] if action == Action.VIEW else set()
+            else:
+                ids = granted.get(level, set())
+                if path == "id" and action == Action.VIEW:
+                    ids = ids | self.reach[level]  # a grant below a node opens the node's page
+            if ids:
+                yield path, ids
+
     def q(self, model, action=Action.VIEW):
         """A filter for `model` that keeps the rows this user may `action`."""
         if self.everything:
             return Q()
-        granted = self.grants.get(action, {})
-        parts = []
-        for level, path in model.scope_paths.items():
-            ids = set(granted.get(level, ()))
-            if path == "id" and action == Action.VIEW:
-                ids |= self.reach[level]
-            if level == "member":
-                ids = self.reach["member"] if action == Action.VIEW else set()
-            if ids:
-                parts.append(Q(**{f"{path}__in": sorted(ids)}))
+        parts = [Q(**{f"{path}__in": sorted(ids)}) for path, ids in self._granted(model, action)]
         return reduce(or_, parts) if parts else Q(pk__in=[])
 
     def allows(self, action, obj):
         """Whether this user may `action` the loaded object; no query for households and below."""
-        if self.everything:
-            return True
-        granted = self.grants.get(action, {})
-        for level, path in type(obj).scope_paths.items():
-            ids = set(granted.get(level, ()))
-            if path == "id" and action == Action.VIEW:
-                ids |= self.reach[level]
-            if level == "member":
-                ids = self.reach["member"] if action == Action.VIEW else set()
-            if ids and _follow(obj, path) in ids:
-                return True
-        return False
+        return self.everything or any(_follow(obj, path) in ids for path, ids in self._granted(type(obj), action))
 
     def has_any(self, action):
         """Whether the user holds `action` anywhere (menus show only what can be used)."""
