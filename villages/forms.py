@@ -27,13 +27,14 @@ class NarrowedChoicesMixin:
                 field.queryset = queryset.for_user(user, self.choice_action)
 
 
-def cadres_posted_in_village(village_id, roles):
-    return Cadre.objects.filter(
-        Q(posts__village_id=village_id)
-        | Q(posts__grid__village_id=village_id)
-        | Q(posts__group__village_id=village_id),
-        posts__in=Post.objects.current().filter(role__in=roles),
-    ).distinct()
+RESPONSIBLE_ROLES = Post.VILLAGE_ROLES | {Post.Role.GRID_LEADER, Post.Role.GRID_MEMBER}
+
+
+def cadres_posted_in_villages(village_ids, roles):
+    """Cadres with a current post of one of `roles` in (or below) one of the villages."""
+    in_villages = Q(village__in=village_ids) | Q(grid__village__in=village_ids) | Q(group__village__in=village_ids)
+    posts = Post.objects.current().filter(in_villages, role__in=roles)
+    return Cadre.objects.filter(pk__in=posts.values("cadre")).order_by("name_pinyin")
 
 
 class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
@@ -62,11 +63,14 @@ class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
         self.fields["group"].queryset = self.fields["group"].queryset.select_related("village")
         self.fields["categories"].queryset = visible_categories(user, self.instance if self.instance.pk else None)
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
-        cadres = Cadre.objects.for_user(user).order_by("name_pinyin")
-        self.fields["responsible_cadre"].queryset = cadres
-        self.fields["contact_representative"].queryset = cadres.filter(
-            posts__in=Post.objects.current().filter(role=Post.Role.REPRESENTATIVE)
-        ).distinct()
+        # Only the cadres of the villages this household can be in, not the whole township.
+        editable_groups = self.fields["group"].queryset
+        villages = [self.instance.village_id] if self.instance.pk else editable_groups.values("village")
+        cadres = Cadre.objects.for_user(user)
+        self.fields["responsible_cadre"].queryset = cadres_posted_in_villages(villages, RESPONSIBLE_ROLES) & cadres
+        self.fields["contact_representative"].queryset = (
+            cadres_posted_in_villages(villages, {Post.Role.REPRESENTATIVE}) & cadres
+        )
         if self.instance.pk:
             # Moving to another group is its own action, so the move is kept as history.
             del self.fields["group"]
@@ -80,18 +84,14 @@ class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
         if group is None:
             return cleaned
         responsible = cleaned.get("responsible_cadre")
-        roles = Post.VILLAGE_ROLES | {Post.Role.GRID_LEADER, Post.Role.GRID_MEMBER}
-        if responsible and not cadres_posted_in_village(group.village_id, roles).filter(pk=responsible.pk).exists():
+        in_village = cadres_posted_in_villages([group.village_id], RESPONSIBLE_ROLES)
+        if responsible and not in_village.filter(pk=responsible.pk).exists():
             self.add_error(
                 "responsible_cadre", _("The responsible cadre must hold a post in this household's village.")
             )
         representative = cleaned.get("contact_representative")
-        if (
-            representative
-            and not cadres_posted_in_village(group.village_id, {Post.Role.REPRESENTATIVE})
-            .filter(pk=representative.pk)
-            .exists()
-        ):
+        representatives = cadres_posted_in_villages([group.village_id], {Post.Role.REPRESENTATIVE})
+        if representative and not representatives.filter(pk=representative.pk).exists():
             self.add_error(
                 "contact_representative", _("The contact representative must represent a group of this village.")
             )

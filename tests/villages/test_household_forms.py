@@ -575,3 +575,21 @@ def test_saving_repairs_scope_keys_that_disagree_with_the_group(world):
         world.places["v1"].pk,
         world.places["t1"].pk,
     )
+
+
+def test_the_cadre_pickers_offer_only_cadres_of_the_households_villages(world, login):
+    """A grid leader picks from the cadres of their own village, not the township's hundreds."""
+    village2_leader = factories.CadreFactory(township=world.places["t1"], name="跃进网格长")
+    factories.post(village2_leader, "grid_leader", grid=world.places["G3"])
+    client = login(world.users["leader"])
+    for url in (
+        reverse("villages:household_create"),
+        reverse("villages:household_edit", args=[world.households["g1a"].pk]),
+    ):
+        form = client.get(url).context["form"]
+        responsible = set(form.fields["responsible_cadre"].queryset)
+        representatives = set(form.fields["contact_representative"].queryset)
+        assert {world.cadres["leader"], world.cadres["member"], world.cadres["village"]} <= responsible
+        assert village2_leader not in responsible
+        assert world.cadres["township"] not in responsible
+        assert representatives == {world.cadres["representative"]}
