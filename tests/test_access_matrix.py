@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
-from villages.models import IdReveal, Post
+from villages.models import IdReveal, Place, Post
 
 # ---------------------------------------------------------------------------------------------
 # The policy: what each persona holds.
@@ -61,10 +61,11 @@ class Grants:
     places: frozenset = frozenset()  # township, village, grid and group pages they may open
     cadres: frozenset = frozenset()  # townships whose cadres they see (any post there)
     manage: frozenset = frozenset()  # townships whose cadres they may edit
+    grids: frozenset = frozenset()  # grids whose enterprises and facilities they may record
 
 
-def grants(see=(), edit=(), reveal=(), places=(), cadres=(), manage=()):
-    return Grants(*(frozenset(s) for s in (see, edit, reveal, places, cadres, manage)))
+def grants(see=(), edit=(), reveal=(), places=(), cadres=(), manage=(), grids=()):
+    return Grants(*(frozenset(s) for s in (see, edit, reveal, places, cadres, manage, grids)))
 
 
 POLICY = {
@@ -76,11 +77,16 @@ POLICY = {
         reveal=G1_HOUSEHOLDS,
         places={"t1", "v1", "G1", "g1a", "g1b"},
         cadres={"t1"},
+        grids={"G1"},
     ),
     # grid member of G1: sees and edits, may not reveal
-    "member": grants(see=G1_HOUSEHOLDS, edit=G1_HOUSEHOLDS, places={"t1", "v1", "G1", "g1a", "g1b"}, cadres={"t1"}),
+    "member": grants(
+        see=G1_HOUSEHOLDS, edit=G1_HOUSEHOLDS, places={"t1", "v1", "G1", "g1a", "g1b"}, cadres={"t1"}, grids={"G1"}
+    ),
     # grid leader of G2, the neighbouring grid in the same village
-    "neighbour": grants(see={"g2"}, edit={"g2"}, reveal={"g2"}, places={"t1", "v1", "G2", "g2"}, cadres={"t1"}),
+    "neighbour": grants(
+        see={"g2"}, edit={"g2"}, reveal={"g2"}, places={"t1", "v1", "G2", "g2"}, cadres={"t1"}, grids={"G2"}
+    ),
     # village secretary of v1: both of its grids
     "village": grants(
         see=V1_HOUSEHOLDS,
@@ -88,8 +94,9 @@ POLICY = {
         reveal=V1_HOUSEHOLDS,
         places={"t1", "v1", "G1", "G2", "g1a", "g1b", "g2"},
         cadres={"t1"},
+        grids={"G1", "G2"},
     ),
-    # resident township cadre for group 1 of v1 only (g1a); no reveal
+    # resident township cadre for group 1 of v1 only (g1a); no reveal, no grid-wide records
     "resident_cadre": grants(
         see={"g1a", "g1a_other"},
         edit={"g1a", "g1a_other"},
@@ -104,8 +111,11 @@ POLICY = {
         places=T1_PLACES,
         cadres={"t1"},
         manage={"t1"},
+        grids={"G1", "G2", "G3"},
     ),
-    "other_township": grants(see={"h1"}, edit={"h1"}, reveal={"h1"}, places=T2_PLACES, cadres={"t2"}, manage={"t2"}),
+    "other_township": grants(
+        see={"h1"}, edit={"h1"}, reveal={"h1"}, places=T2_PLACES, cadres={"t2"}, manage={"t2"}, grids={"H1"}
+    ),
     # villager representative: their contact household only (not g1a_other), read-only
     "representative": grants(see={"g1a"}, places={"t1", "v1", "G1", "g1a"}, cadres={"t1"}),
     # department officer and volunteer information officer: nothing of the registry, only cadres
@@ -118,6 +128,7 @@ POLICY = {
         places=T1_PLACES | T2_PLACES,
         cadres=TOWNSHIPS,
         manage=TOWNSHIPS,
+        grids=GRIDS,
     ),
 }
 PERSONAS = tuple(POLICY)
@@ -169,6 +180,13 @@ def on_cadre(action=None, done=200):
     return rule
 
 
+def on_grid_records(g, target):
+    """Enterprises and facilities of a grid: open the grid to see them, hold the grid to record them."""
+    if target not in g.places:
+        return 404
+    return 200 if target in g.grids else 403
+
+
 def cadre_photo(g, target):
     _, township, has_photo = CADRES[target]
     return 200 if township in g.cadres and has_photo else 404
@@ -185,6 +203,12 @@ def resident_pk(world, target):
 
 def place_pk(world, target):
     return {"pk": world.places[target].pk}
+
+
+def facility_pk(world, target):
+    """An enterprise in grid `target` (made on first use)."""
+    place, _ = Place.objects.get_or_create(grid=world.places[target], kind="enterprise", name=f"企业{target}")
+    return {"pk": place.pk}
 
 
 def cadre_pk(world, target):
@@ -236,6 +260,8 @@ PAGES = {
     "villages:resident": Page(on_household(), HOUSEHOLDS, resident_pk),
     "villages:resident_edit": Page(on_household("edit"), HOUSEHOLDS, resident_pk),
     "villages:resident_reveal": Page(on_household("reveal"), HOUSEHOLDS, resident_pk, "post", REVEAL_REASON),
+    "villages:place_create": Page(on_grid_records, GRIDS, place_pk),
+    "villages:place_edit": Page(on_grid_records, GRIDS, facility_pk),
     "villages:cadre": Page(on_cadre(), tuple(CADRES), cadre_pk),
     "villages:cadre_edit": Page(on_cadre("manage"), tuple(CADRES), cadre_pk),
     "villages:cadre_photo": Page(cadre_photo, tuple(CADRES), cadre_pk),

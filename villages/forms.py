@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import identity
 from .images import PhotoField
 from .jurisdiction import Action
-from .models import Cadre, Household, Post, Resident, VillagerGroup
+from .models import Cadre, Household, Place, Post, Resident, VillagerGroup
 from .selectors import visible_categories
 
 User = get_user_model()
@@ -276,3 +276,10 @@ class EndPostForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+class PlaceForm(forms.ModelForm):
+    class Meta:
+        model = Place
+        fields = ["kind", "name", "address", "contact_name", "contact_phone", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "name": forms.TextInput(attrs={"autofocus": True})}

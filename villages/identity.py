@@ -89,3 +89,17 @@ def validate_mobile(value: str) -> None:
         )
     if not valid:
         raise ValidationError(_("Enter an 11-digit mobile number, for example 13912345678."), code="mobile_invalid")
+
+
+def validate_phone(value: str) -> None:
+    """A mobile or a landline with its area code (an enterprise or a clinic often has only a landline)."""
+    digits = normalize_mobile(value).removeprefix("+86")
+    try:
+        valid = phonenumbers.is_valid_number(phonenumbers.parse(digits, "CN"))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid:
+        raise ValidationError(
+            _("Enter a mobile number or a landline with its area code, for example 0595-87654321."),
+            code="phone_invalid",
+        )

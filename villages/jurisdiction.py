@@ -3,9 +3,11 @@
 A user's current posts give a jurisdiction. Each post grants some actions on a node (a township,
 a village, a range of its groups, a grid, or a representative's contact households), and a grant
 on a node covers everything below it. Every scoped model lists, in `scope_paths`, how its rows
-reach each kind of node; `ScopedQuerySet.for_user(user, action)` turns the jurisdiction into one
-filter, and `Jurisdiction.allows(action, obj)` answers the same question for a loaded object
-without a query. Outside the view scope a page answers 404; inside it but without the action, 403.
+reach each kind of node; the hierarchy's own models also list `reach_paths`, by which a grant
+below a node opens that node's page (a grid leader sees their village's page, not its other
+grids). `ScopedQuerySet.for_user(user, action)` turns the jurisdiction into one filter, and
+`Jurisdiction.allows(action, obj)` answers the same question for a loaded object without a query.
+Outside the view scope a page answers 404; inside it but without the action, 403.
 """
 
 from collections import defaultdict
@@ -71,10 +73,12 @@ class Jurisdiction:
                 ids = self.reach["member"] if action == Action.VIEW else set()
             else:
                 ids = granted.get(level, set())
-                if path == "id" and action == Action.VIEW:
-                    ids = ids | self.reach[level]  # a grant below a node opens the node's page
             if ids:
                 yield path, ids
+        if action == Action.VIEW:  # a grant below a node opens the node's page (reach_paths)
+            for level, path in getattr(model, "reach_paths", {}).items():
+                if self.reach[level]:
+                    yield path, self.reach[level]
 
     def q(self, model, action=Action.VIEW):
         """A filter for `model` that keeps the rows this user may `action`."""

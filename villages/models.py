@@ -33,6 +33,7 @@ class Township(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {"township": "id"}
+    reach_paths = {"township": "id"}
 
     class Meta:
         verbose_name = _("township")
@@ -56,6 +57,7 @@ class Village(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {"township": "township_id", "village": "id"}
+    reach_paths = {"village": "id"}
 
     class Meta:
         verbose_name = _("village")
@@ -108,6 +110,7 @@ class Grid(models.Model):
 
     objects = GridQuerySet.as_manager()
     scope_paths = {"township": "village__township_id", "village": "village_id", "grid": "id"}
+    reach_paths = {"grid": "id"}
 
     class Meta:
         verbose_name = _("grid")
@@ -160,6 +163,7 @@ class VillagerGroup(models.Model):
         "grid": "grid_id",
         "group": "id",
     }
+    reach_paths = {"group": "id"}
 
     class Meta:
         verbose_name = _("villager group")
@@ -612,11 +616,14 @@ class Place(models.Model):
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[identity.validate_phone]
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {"township": "grid__village__township_id", "village": "grid__village_id", "grid": "grid_id"}
+    reach_paths = {"grid": "grid_id"}  # shown on the page of every grid one can open
 
     class Meta:
         verbose_name = _("enterprise or facility")

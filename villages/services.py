@@ -139,3 +139,12 @@ def end_post(*, actor, post, ended_on):
     post.save(update_fields=["ended_on"])
     log.info("post ended", extra={"post": post.pk, "actor": actor.pk})
     return post
+
+
+@transaction.atomic
+def save_place(*, actor, place):
+    """Record an enterprise or facility in a grid the actor may edit."""
+    _require(actor, Action.EDIT, place)
+    place.save()
+    log.info("place saved", extra={"place": place.pk, "actor": actor.pk})
+    return place

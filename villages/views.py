@@ -24,12 +24,13 @@ from .forms import (
     EndPostForm,
     HouseholdForm,
     MoveHouseholdForm,
+    PlaceForm,
     PostForm,
     ResidentForm,
     RevealForm,
 )
 from .jurisdiction import Action, ScopedViewMixin, jurisdiction_for, scoped_object_or_404
-from .models import Cadre, Grid, Household, HouseholdMove, Post, Resident, Township, Village, VillagerGroup
+from .models import Cadre, Grid, Household, HouseholdMove, Place, Post, Resident, Township, Village, VillagerGroup
 from .tables import HouseholdTable
 
 
@@ -113,6 +114,7 @@ class GridDetailView(ScopedViewMixin, DetailView):
             posts=selectors.current_posts({"grid": grid}),
             village_posts=selectors.current_posts({"village": grid.village_id}),
             places=grid.places.all(),
+            can_edit=self.jurisdiction.allows(Action.EDIT, grid),
             **kwargs,
         )
 
@@ -510,3 +512,41 @@ class PostEndView(LoginRequiredMixin, View):
         else:
             messages.error(request, _("Give the date the post ended."))
         return redirect(post.cadre)
+
+
+class PlaceFormMixin:
+    model = Place
+    form_class = PlaceForm
+    template_name = "villages/place_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(grid=self.grid, **kwargs)
+
+    def form_valid(self, form):
+        place = form.save(commit=False)
+        place.grid = self.grid
+        services.save_place(actor=self.request.user, place=place)
+        messages.success(self.request, _("%(name)s saved.") % {"name": place.name})
+        return redirect(self.grid)
+
+
+class PlaceCreateView(LoginRequiredMixin, PlaceFormMixin, CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.grid = scoped_object_or_404(
+            request.user, Grid.objects.select_related("village__township"), Action.EDIT, pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PlaceUpdateView(ScopedViewMixin, PlaceFormMixin, UpdateView):
+    action = Action.EDIT
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("grid__village__township")
+
+    def get_object(self, queryset=None):
+        place = super().get_object(queryset)
+        self.grid = place.grid
+        return place
