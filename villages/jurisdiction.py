@@ -197,3 +197,31 @@ def scoped_object_or_404(user, queryset, action=Action.VIEW, **lookup):
     if action != Action.VIEW and not jurisdiction_for(user).allows(action, obj):
         raise PermissionDenied
     return obj
+
+
+class ParentInScopeMixin(LoginRequiredMixin):
+    """Pages under a parent object (a household's new resident, a grid's new place, a cadre's new
+    post): the parent is loaded through the jurisdiction first, 404 outside it, 403 without
+    `parent_action`, and kept as `self.<parent_name>`."""
+
+    parent_queryset = None
+    parent_action = Action.EDIT
+    parent_name = "parent"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        parent = scoped_object_or_404(request.user, self.parent_queryset.all(), self.parent_action, pk=kwargs["pk"])
+        setattr(self, self.parent_name, parent)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ActionAnywhereMixin(LoginRequiredMixin):
+    """Pages that start something new: 403 for a user whose posts hold `required_action` nowhere."""
+
+    required_action = Action.EDIT
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(self.required_action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -29,7 +29,14 @@ from .forms import (
     ResidentForm,
     RevealForm,
 )
-from .jurisdiction import Action, ScopedViewMixin, jurisdiction_for, scoped_object_or_404
+from .jurisdiction import (
+    Action,
+    ActionAnywhereMixin,
+    ParentInScopeMixin,
+    ScopedViewMixin,
+    jurisdiction_for,
+    scoped_object_or_404,
+)
 from .models import Cadre, Grid, Household, HouseholdMove, Place, Post, Resident, Township, Village, VillagerGroup
 from .tables import HouseholdTable
 
@@ -47,6 +54,10 @@ def household_count(user, field):
     return Coalesce(Subquery(households), 0)
 
 
+# A household with what its breadcrumbs show, for the pages under it.
+HOUSEHOLD_PAGES = Household.objects.select_related("group__village__township", "grid")
+
+
 def household_rows(user):
     """The household list's queryset: one query for a page, whatever its size."""
     residents = Resident.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("pk"))
@@ -56,6 +67,17 @@ def household_rows(user):
         .prefetch_related("categories")
         .annotate(resident_count=Coalesce(Subquery(residents.values("n")), 0))
     )
+
+
+class ServiceFormMixin:
+    """Form views whose write is a service: a ValidationError the service raises lands on the form."""
+
+    def call_service(self, form, service, **kwargs):
+        try:
+            return service(actor=self.request.user, **kwargs)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return None
 
 
 class TownshipDetailView(ScopedViewMixin, DetailView):
@@ -191,7 +213,7 @@ class HouseholdDetailView(ScopedViewMixin, DetailView):
         )
 
 
-class HouseholdFormMixin:
+class HouseholdFormMixin(ServiceFormMixin):
     model = Household
     form_class = HouseholdForm
     template_name = "villages/household_form.html"
@@ -201,22 +223,17 @@ class HouseholdFormMixin:
 
     def form_valid(self, form):
         household = form.save(commit=False)
-        try:
-            self.object = services.save_household(
-                actor=self.request.user, household=household, categories=form.cleaned_data["categories"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+        self.object = self.call_service(
+            form, services.save_household, household=household, categories=form.cleaned_data["categories"]
+        )
+        if self.object is None:
             return self.form_invalid(form)
         messages.success(self.request, _("Household %(name)s saved.") % {"name": household.head_name})
         return redirect(self.object)
 
 
-class HouseholdCreateView(LoginRequiredMixin, HouseholdFormMixin, CreateView):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(Action.EDIT):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class HouseholdCreateView(ActionAnywhereMixin, HouseholdFormMixin, CreateView):
+    required_action = Action.EDIT
 
     def get_initial(self):
         group = self.request.GET.get("group")
@@ -227,20 +244,11 @@ class HouseholdUpdateView(ScopedViewMixin, HouseholdFormMixin, UpdateView):
     action = Action.EDIT
 
 
-class HouseholdMoveView(LoginRequiredMixin, FormView):
+class HouseholdMoveView(ParentInScopeMixin, ServiceFormMixin, FormView):
     form_class = MoveHouseholdForm
     template_name = "villages/household_move.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.household = scoped_object_or_404(
-            request.user,
-            Household.objects.select_related("group__village__township", "grid"),
-            Action.EDIT,
-            pk=kwargs["pk"],
-        )
-        return super().dispatch(request, *args, **kwargs)
+    parent_queryset = HOUSEHOLD_PAGES
+    parent_name = "household"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "household": self.household}
@@ -249,10 +257,7 @@ class HouseholdMoveView(LoginRequiredMixin, FormView):
         return super().get_context_data(household=self.household, **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.move_household(actor=self.request.user, household=self.household, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        if self.call_service(form, services.move_household, household=self.household, **form.cleaned_data) is None:
             return self.form_invalid(form)
         messages.success(self.request, _("The household was moved; its earlier group is kept in its history."))
         return redirect(self.household)
@@ -284,7 +289,7 @@ class ResidentDetailView(ScopedViewMixin, DetailView):
         )
 
 
-class ResidentFormMixin:
+class ResidentFormMixin(ServiceFormMixin):
     model = Resident
     form_class = ResidentForm
     template_name = "villages/resident_form.html"
@@ -297,28 +302,18 @@ class ResidentFormMixin:
 
     def form_valid(self, form):
         resident = form.save(commit=False)
-        try:
-            services.save_resident(
-                actor=self.request.user, resident=resident, categories=form.cleaned_data["categories"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+        saved = self.call_service(
+            form, services.save_resident, resident=resident, categories=form.cleaned_data["categories"]
+        )
+        if saved is None:
             return self.form_invalid(form)
         messages.success(self.request, _("Resident %(name)s saved.") % {"name": resident.name})
         return redirect(self.household)
 
 
-class ResidentCreateView(LoginRequiredMixin, ResidentFormMixin, CreateView):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.household = scoped_object_or_404(
-            request.user,
-            Household.objects.select_related("group__village__township", "grid"),
-            Action.EDIT,
-            pk=kwargs["pk"],
-        )
-        return super().dispatch(request, *args, **kwargs)
+class ResidentCreateView(ParentInScopeMixin, ResidentFormMixin, CreateView):
+    parent_queryset = HOUSEHOLD_PAGES
+    parent_name = "household"
 
 
 class ResidentUpdateView(ScopedViewMixin, ResidentFormMixin, UpdateView):
@@ -435,29 +430,24 @@ class CadrePhotoView(LoginRequiredMixin, View):
         return response
 
 
-class CadreCreateView(LoginRequiredMixin, CreateView):
+class CadreCreateView(ActionAnywhereMixin, ServiceFormMixin, CreateView):
     model = Cadre
     form_class = CadreCreateForm
     template_name = "villages/cadre_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(Action.MANAGE):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    required_action = Action.MANAGE
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        try:
-            self.object = services.create_cadre(
-                actor=self.request.user,
-                cadre=form.save(commit=False),
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+        self.object = self.call_service(
+            form,
+            services.create_cadre,
+            cadre=form.save(commit=False),
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if self.object is None:
             return self.form_invalid(form)
         messages.success(
             self.request, _("Cadre %(name)s registered. Now give them a post.") % {"name": self.object.name}
@@ -465,16 +455,13 @@ class CadreCreateView(LoginRequiredMixin, CreateView):
         return redirect("villages:post_create", pk=self.object.pk)
 
 
-class PostCreateView(LoginRequiredMixin, CreateView):
+class PostCreateView(ParentInScopeMixin, ServiceFormMixin, CreateView):
     model = Post
     form_class = PostForm
     template_name = "villages/post_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.cadre = scoped_object_or_404(request.user, Cadre.objects.all(), Action.MANAGE, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    parent_queryset = Cadre.objects.all()
+    parent_action = Action.MANAGE
+    parent_name = "cadre"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "cadre": self.cadre}
@@ -483,10 +470,7 @@ class PostCreateView(LoginRequiredMixin, CreateView):
         return super().get_context_data(cadre=self.cadre, **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.add_post(actor=self.request.user, post=form.save(commit=False))
-        except ValidationError as error:
-            form.add_error(None, error)
+        if self.call_service(form, services.add_post, post=form.save(commit=False)) is None:
             return self.form_invalid(form)
         messages.success(self.request, _("Post added."))
         return redirect(self.cadre)
@@ -514,7 +498,7 @@ class PostEndView(LoginRequiredMixin, View):
         return redirect(post.cadre)
 
 
-class PlaceFormMixin:
+class PlaceFormMixin(ServiceFormMixin):
     model = Place
     form_class = PlaceForm
     template_name = "villages/place_form.html"
@@ -525,19 +509,15 @@ class PlaceFormMixin:
     def form_valid(self, form):
         place = form.save(commit=False)
         place.grid = self.grid
-        services.save_place(actor=self.request.user, place=place)
+        if self.call_service(form, services.save_place, place=place) is None:
+            return self.form_invalid(form)
         messages.success(self.request, _("%(name)s saved.") % {"name": place.name})
         return redirect(self.grid)
 
 
-class PlaceCreateView(LoginRequiredMixin, PlaceFormMixin, CreateView):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.grid = scoped_object_or_404(
-            request.user, Grid.objects.select_related("village__township"), Action.EDIT, pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+class PlaceCreateView(ParentInScopeMixin, PlaceFormMixin, CreateView):
+    parent_queryset = Grid.objects.select_related("village__township")
+    parent_name = "grid"
 
 
 class PlaceUpdateView(ScopedViewMixin, PlaceFormMixin, UpdateView):
