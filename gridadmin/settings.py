@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "villages",
+    "cases",
+    "visits",
 ]
 
 MIDDLEWARE = [
