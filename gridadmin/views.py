@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from villages import selectors as registry
-from villages.jurisdiction import jurisdiction_for
+from villages.jurisdiction import Action, jurisdiction_for
 from villages.models import Township, Village
 
 
@@ -13,13 +13,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        jurisdiction = jurisdiction_for(user)
+        summary = registry.registry_summary(user)
         return super().get_context_data(
-            registry=registry.registry_summary(user),
+            registry=summary,
             townships=Township.objects.for_user(user),
             villages=Village.objects.for_user(user).select_related("township")[:20],
-            grids=registry.grids_with_people(user)[:30],
+            grids=summary["grids"][:30],
             posts=registry.current_posts({"cadre__user": user}),
-            sees_registry=jurisdiction.has_any("view"),
+            sees_registry=jurisdiction_for(user).has_any(Action.VIEW),
             **kwargs,
         )

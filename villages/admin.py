@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import models, services
 
 
 @admin.register(models.Township)
@@ -23,12 +23,26 @@ class GridAdmin(admin.ModelAdmin):
     list_filter = ["village__township", "village"]
     list_select_related = ["village"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its households carry the village: a grid stays in the village it was made in.
+        return ["village"] if obj else []
+
 
 @admin.register(models.VillagerGroup)
 class VillagerGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "village", "grid", "number"]
     list_filter = ["village"]
     list_select_related = ["village", "grid__village"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["village"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change and "grid" in form.changed_data:
+            # Re-gridding: the households follow the group (services.reassign_group).
+            services.reassign_group(actor=request.user, group=obj, grid=obj.grid)
+            form.changed_data.remove("grid")
+        super().save_model(request, obj, form, change)
 
 
 class PostInline(admin.TabularInline):

@@ -19,7 +19,6 @@ import datetime
 import itertools
 import random
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -613,7 +612,6 @@ class _Builder:
                 phone=resident_phone,
                 relation=person.relation,
                 status=person.status,
-                public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
             )
             residents.append(resident)
         household_codes, resident_codes = self._care(people, residence)

@@ -7,20 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from . import identity
 from .models import Cadre, CareCategory, Grid, Household, Post, Resident, Village, VillagerGroup
-from .selectors import households_in_category, visible_categories
+from .selectors import households_in_category, posts_in_villages, visible_categories
 
 
 def search_households(queryset, value):
     """Name, pinyin initials, the tail of a phone number, or the last four digits of an ID number."""
-    value = value.strip()
-    if not value:
+    term = identity.normalize_id_number(value)  # full-width digits and spaces, as typed on a phone
+    if not term:
         return queryset
-    term = identity.normalize_id_number(value) if value.isascii() else value
     residents = Resident.objects.filter(household=OuterRef("pk"))
     if term.isdigit() or (len(term) == 4 and term[:3].isdigit()):
-        by_number = Q(phone__endswith=term)
+        by_number = Q(phone__endswith=term) | Exists(residents.filter(phone__endswith=term))
         if len(term) == 4:
-            by_number |= Exists(residents.filter(id_last4=term.upper()))
+            by_number |= Exists(residents.filter(id_last4=term))
         return queryset.filter(by_number)
     if term.isascii():
         letters = term.lower()
@@ -29,7 +28,7 @@ def search_households(queryset, value):
             | Q(head_pinyin__startswith=letters)
             | Exists(residents.filter(Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)))
         )
-    return queryset.filter(Q(head_name__contains=value) | Exists(residents.filter(name__contains=value)))
+    return queryset.filter(Q(head_name__contains=term) | Exists(residents.filter(name__contains=term)))
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -93,8 +92,7 @@ class CadreFilter(django_filters.FilterSet):
         return queryset.filter(name__contains=value)
 
     def filter_village(self, queryset, name, village):
-        in_village = Q(village=village) | Q(grid__village=village) | Q(group__village=village)
-        return queryset.filter(pk__in=Post.objects.current().filter(in_village).values("cadre"))
+        return queryset.filter(pk__in=Post.objects.current().filter(posts_in_villages([village])).values("cadre"))
 
     def filter_role(self, queryset, name, role):
         return queryset.filter(pk__in=Post.objects.current().filter(role=role).values("cadre"))

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,7 @@ from . import identity
 from .images import PhotoField
 from .jurisdiction import Action
 from .models import Cadre, Household, Place, Post, Resident, VillagerGroup
-from .selectors import visible_categories
+from .selectors import RESPONSIBLE_ROLES, cadres_posted_in_villages, visible_categories
 
 User = get_user_model()
 
@@ -27,17 +27,26 @@ class NarrowedChoicesMixin:
                 field.queryset = queryset.for_user(user, self.choice_action)
 
 
-RESPONSIBLE_ROLES = Post.VILLAGE_ROLES | {Post.Role.GRID_LEADER, Post.Role.GRID_MEMBER}
+class CadreChoiceField(forms.ModelChoiceField):
+    """A cadre named with their current posts: the village has several 郑 and two grids."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(Cadre.objects.none(), *args, **kwargs)
+
+    def label_from_instance(self, cadre):
+        posts = "、".join(f"{post.get_role_display()} {post.node_label}" for post in cadre.current_posts)
+        return f"{cadre.name} · {posts}" if posts else cadre.name
 
 
-def cadres_posted_in_villages(village_ids, roles):
-    """Cadres with a current post of one of `roles` in (or below) one of the villages."""
-    in_villages = Q(village__in=village_ids) | Q(grid__village__in=village_ids) | Q(group__village__in=village_ids)
-    posts = Post.objects.current().filter(in_villages, role__in=roles)
-    return Cadre.objects.filter(pk__in=posts.values("cadre")).order_by("name_pinyin")
+def with_current_posts(cadres):
+    posts = Post.objects.current().select_related("township", "village", "grid__village", "group__village")
+    return cadres.prefetch_related(Prefetch("posts", queryset=posts, to_attr="current_posts"))
 
 
 class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
+    responsible_cadre = CadreChoiceField(label=_("responsible cadre"), required=False)
+    contact_representative = CadreChoiceField(label=_("contact villager representative"), required=False)
+
     class Meta:
         model = Household
         fields = [
@@ -56,24 +65,32 @@ class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "head_name": forms.TextInput(attrs={"autofocus": True}),
         }
+        help_texts = {"notes": _("Seen only by the cadres who may edit this household.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.narrow_choices(user)
+        household = self.instance
         self.fields["group"].queryset = self.fields["group"].queryset.select_related("village")
-        self.fields["categories"].queryset = visible_categories(user, self.instance if self.instance.pk else None)
+        self.fields["categories"].queryset = visible_categories(user, household if household.pk else None)
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
-        # Only the cadres of the villages this household can be in, not the whole township.
-        editable_groups = self.fields["group"].queryset
-        villages = [self.instance.village_id] if self.instance.pk else editable_groups.values("village")
-        cadres = Cadre.objects.for_user(user)
-        self.fields["responsible_cadre"].queryset = cadres_posted_in_villages(villages, RESPONSIBLE_ROLES) & cadres
-        self.fields["contact_representative"].queryset = (
-            cadres_posted_in_villages(villages, {Post.Role.REPRESENTATIVE}) & cadres
-        )
-        if self.instance.pk:
+        # Only the cadres of the villages this household can be in, not the whole township; the
+        # ones already recorded stay on offer even if their post has since ended.
+        villages = [household.village_id] if household.pk else self.fields["group"].queryset.values("village")
+        for name, roles in (
+            ("responsible_cadre", RESPONSIBLE_ROLES),
+            ("contact_representative", {Post.Role.REPRESENTATIVE}),
+        ):
+            offered = cadres_posted_in_villages(villages, roles).values("pk")
+            recorded = [getattr(household, f"{name}_id")] if household.pk else []
+            cadres = Cadre.objects.for_user(user).filter(Q(pk__in=offered) | Q(pk__in=recorded))
+            self.fields[name].queryset = with_current_posts(cadres.order_by("name_pinyin"))
+        if household.pk:
             # Moving to another group is its own action, so the move is kept as history.
             del self.fields["group"]
+            if household.residents.filter(relation=Resident.Relation.HEAD).exists():
+                self.fields["head_name"].disabled = True
+                self.fields["head_name"].help_text = _("Follows the name of the resident who is head of household.")
 
     def clean_phone(self):
         return identity.normalize_mobile(self.cleaned_data["phone"])
@@ -83,18 +100,27 @@ class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
         group = cleaned.get("group") or (self.instance.group if self.instance.pk else None)
         if group is None:
             return cleaned
-        responsible = cleaned.get("responsible_cadre")
-        in_village = cadres_posted_in_villages([group.village_id], RESPONSIBLE_ROLES)
-        if responsible and not in_village.filter(pk=responsible.pk).exists():
-            self.add_error(
-                "responsible_cadre", _("The responsible cadre must hold a post in this household's village.")
-            )
-        representative = cleaned.get("contact_representative")
-        representatives = cadres_posted_in_villages([group.village_id], {Post.Role.REPRESENTATIVE})
-        if representative and not representatives.filter(pk=representative.pk).exists():
-            self.add_error(
-                "contact_representative", _("The contact representative must represent a group of this village.")
-            )
+        checks = (
+            (
+                "responsible_cadre",
+                RESPONSIBLE_ROLES,
+                _("The responsible cadre must hold a post in this household's village."),
+            ),
+            (
+                "contact_representative",
+                {Post.Role.REPRESENTATIVE},
+                _("The contact representative must represent a group of this village."),
+            ),
+        )
+        for name, roles, message in checks:
+            cadre = cleaned.get(name)
+            unchanged = cadre is not None and self.instance.pk and cadre.pk == getattr(self.instance, f"{name}_id")
+            if (
+                cadre
+                and not unchanged
+                and not cadres_posted_in_villages([group.village_id], roles).filter(pk=cadre.pk).exists()
+            ):
+                self.add_error(name, message)
         return cleaned
 
 

@@ -80,7 +80,7 @@ def validate_mobile(value: str) -> None:
         raise ValidationError(
             _("This looks like a landline number; enter an 11-digit mobile number."), code="mobile_landline"
         )
-    valid = len(digits) == 11 and digits.startswith("1")
+    valid = len(digits) == 11 and digits.isdigit() and digits.startswith("1")
     if valid:
         parsed = phonenumbers.parse(digits, "CN")
         valid = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in (

@@ -5,8 +5,6 @@ Households carry their township, village and grid as well as their group: those 
 every jurisdiction filter a plain indexed equality, and `Household.place_in_group` keeps them true.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -511,8 +509,8 @@ class Resident(models.Model):
         Household, on_delete=models.CASCADE, related_name="residents", verbose_name=_("household")
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    name_pinyin = models.CharField(max_length=200, editable=False)
-    name_initials = models.CharField(max_length=50, editable=False)
+    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)  # search by pinyin
+    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
     id_number = models.CharField(_("resident ID number"), max_length=18, validators=[identity.validate_id_number])
     id_last4 = models.CharField(max_length=4, editable=False, db_index=True)
     birth_date = models.DateField(_("birth date"), editable=False)
@@ -523,7 +521,6 @@ class Resident(models.Model):
     categories = models.ManyToManyField(
         CareCategory, blank=True, related_name="residents", verbose_name=_("care categories")
     )
-    public_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
@@ -533,7 +530,8 @@ class Resident(models.Model):
         "group": "household__group_id",
         "contact": "household__contact_representative_id",
     }
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "id_last4", "public_id"])
+    # The change history is shown in the admin: it keeps no ID number (nor the birth date it holds).
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "id_last4", "id_number", "birth_date"])
 
     class Meta:
         verbose_name = _("resident")

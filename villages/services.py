@@ -56,6 +56,10 @@ def move_household(*, actor, household, to_group, moved_on, reason):
     from_group = household.group
     household.place_in_group(to_group)
     _require(actor, Action.EDIT, household)
+    if household.village_id != from_group.village_id:
+        # The old village's cadres no longer answer for it (and a representative's access follows
+        # their contact households): the new village assigns its own.
+        household.responsible_cadre = household.contact_representative = None
     household.save()
     HouseholdMove.objects.create(
         household=household,
@@ -107,9 +111,14 @@ def create_cadre(*, actor, cadre, username="", password=""):
     _require(actor, Action.MANAGE, cadre)
     if username:
         User = get_user_model()
+        taken = ValidationError({"username": _("This user name is taken.")})
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError({"username": _("This user name is taken.")})
-        cadre.user = User.objects.create_user(username=username, password=password, first_name=cadre.name)
+            raise taken
+        try:
+            with transaction.atomic():  # a colleague may have taken it a moment ago
+                cadre.user = User.objects.create_user(username=username, password=password, first_name=cadre.name)
+        except IntegrityError:
+            raise taken from None
     cadre.save()
     log.info("cadre created", extra={"cadre": cadre.pk, "actor": actor.pk})
     return cadre
@@ -121,6 +130,9 @@ def add_post(*, actor, post):
     _require(actor, Action.MANAGE, post.cadre)
     post.township_id = post.cadre.township_id
     post.full_clean()
+    same = {f: getattr(post, f) for f in ("role", "village_id", "grid_id", "group_id", "first_group", "last_group")}
+    if Post.objects.current().select_for_update().filter(cadre=post.cadre, **same).exists():
+        raise ValidationError(_("This cadre already holds this post."))
     post.save()
     log.info("post added", extra={"post": post.pk, "actor": actor.pk})
     return post
@@ -139,6 +151,31 @@ def end_post(*, actor, post, ended_on):
     post.save(update_fields=["ended_on"])
     log.info("post ended", extra={"post": post.pk, "actor": actor.pk})
     return post
+
+
+@transaction.atomic
+def update_cadre(*, actor, cadre, replaced_photo=None):
+    """Change a cadre's details; a replaced photo is removed once the change is committed."""
+    _require(actor, Action.MANAGE, cadre)
+    cadre.save()
+    if replaced_photo:
+        transaction.on_commit(lambda: replaced_photo.storage.delete(replaced_photo.name))
+    log.info("cadre changed", extra={"cadre": cadre.pk, "actor": actor.pk})
+    return cadre
+
+
+@transaction.atomic
+def reassign_group(*, actor, group, grid):
+    """Move a villager group to another grid of its village (re-gridding); its households follow
+    in one update, so the new grid's team sees them at once and the old one no longer does."""
+    if grid.village_id != group.village_id:
+        raise ValidationError({"grid": _("A villager group belongs to a grid of its own village.")})
+    _require(actor, Action.MANAGE, group.village)
+    group.grid = grid
+    group.save(update_fields=["grid"])
+    moved = Household.objects.filter(group=group).update(grid=grid)
+    log.info("group reassigned", extra={"group": group.pk, "grid": grid.pk, "households": moved, "actor": actor.pk})
+    return group
 
 
 @transaction.atomic

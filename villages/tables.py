@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .jurisdiction import Action, jurisdiction_for
 from .models import Household
 
 
@@ -24,10 +25,11 @@ class HouseholdTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No household matches.")
 
-    def __init__(self, *args, sensitive_visible, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sensitive_visible = sensitive_visible
+        self.jurisdiction = jurisdiction_for(user)
 
     def render_categories(self, record):
-        shown = [c for c in record.categories.all() if not c.is_sensitive or self.sensitive_visible(record)]
+        sensitive = self.jurisdiction.allows(Action.SENSITIVE, record)
+        shown = [c for c in record.categories.all() if sensitive or not c.is_sensitive]
         return format_html_join(" ", '<span class="badge text-bg-light border">{}</span>', ((c,) for c in shown))

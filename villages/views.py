@@ -4,8 +4,7 @@ from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -15,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+
+from accounts.views import SubmitOnceMixin
 
 from . import selectors, services
 from .filters import CadreFilter, HouseholdFilter
@@ -40,33 +41,8 @@ from .jurisdiction import (
 from .models import Cadre, Grid, Household, HouseholdMove, Place, Post, Resident, Township, Village, VillagerGroup
 from .tables import HouseholdTable
 
-
-def household_count(user, field):
-    """A subquery counting, per row, the households under it (by `field`) that `user` can see."""
-    households = (
-        Household.objects.for_user(user)
-        .filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(households), 0)
-
-
 # A household with what its breadcrumbs show, for the pages under it.
 HOUSEHOLD_PAGES = Household.objects.select_related("group__village__township", "grid")
-
-
-def household_rows(user):
-    """The household list's queryset: one query for a page, whatever its size."""
-    residents = Resident.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("pk"))
-    return (
-        Household.objects.for_user(user)
-        .select_related("group__village", "grid")
-        .prefetch_related("categories")
-        .annotate(resident_count=Coalesce(Subquery(residents.values("n")), 0))
-    )
 
 
 class ServiceFormMixin:
@@ -89,8 +65,8 @@ class TownshipDetailView(ScopedViewMixin, DetailView):
         villages = (
             Village.objects.for_user(user)
             .filter(township=self.object)
-            .annotate(household_total=household_count(user, "village"))
-            .annotate(grid_total=Count("grids", distinct=True))
+            .annotate(household_total=selectors.household_count(user, "village"))
+            .annotate(grid_total=selectors.count_under(Grid.objects.for_user(user), "village"))
         )
         return super().get_context_data(
             villages=villages,
@@ -113,7 +89,7 @@ class VillageDetailView(ScopedViewMixin, DetailView):
             groups=VillagerGroup.objects.for_user(user)
             .filter(village=self.object)
             .select_related("grid")
-            .annotate(household_total=household_count(user, "group")),
+            .annotate(household_total=selectors.household_count(user, "group")),
             posts=selectors.current_posts({"village": self.object}),
             **kwargs,
         )
@@ -132,7 +108,7 @@ class GridDetailView(ScopedViewMixin, DetailView):
         return super().get_context_data(
             groups=VillagerGroup.objects.for_user(user)
             .filter(grid=grid)
-            .annotate(household_total=household_count(user, "group")),
+            .annotate(household_total=selectors.household_count(user, "group")),
             posts=selectors.current_posts({"grid": grid}),
             village_posts=selectors.current_posts({"village": grid.village_id}),
             places=grid.places.all(),
@@ -151,13 +127,17 @@ class GroupDetailView(ScopedViewMixin, SingleTableMixin, DetailView):
         return super().get_queryset().select_related("grid", "village__township")
 
     def get_table_data(self):
-        return household_rows(self.request.user).filter(group=self.object)
+        return selectors.household_rows(self.request.user).filter(group=self.object)
 
     def get_table_kwargs(self):
-        return {"sensitive_visible": lambda record: self.jurisdiction.allows(Action.SENSITIVE, record)}
+        return {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(posts=selectors.current_posts({"group": self.object}), **kwargs)
+        return super().get_context_data(
+            posts=selectors.current_posts({"group": self.object}),
+            can_add=self.jurisdiction.allows(Action.EDIT, self.object),
+            **kwargs,
+        )
 
 
 class HouseholdListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -167,14 +147,13 @@ class HouseholdListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
-        return household_rows(self.request.user)
+        return selectors.household_rows(self.request.user)
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
     def get_table_kwargs(self):
-        jurisdiction = jurisdiction_for(self.request.user)
-        return {"sensitive_visible": lambda record: jurisdiction.allows(Action.SENSITIVE, record)}
+        return {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_add=jurisdiction_for(self.request.user).has_any(Action.EDIT), **kwargs)
@@ -232,7 +211,7 @@ class HouseholdFormMixin(ServiceFormMixin):
         return redirect(self.object)
 
 
-class HouseholdCreateView(ActionAnywhereMixin, HouseholdFormMixin, CreateView):
+class HouseholdCreateView(ActionAnywhereMixin, SubmitOnceMixin, HouseholdFormMixin, CreateView):
     required_action = Action.EDIT
 
     def get_initial(self):
@@ -257,10 +236,16 @@ class HouseholdMoveView(ParentInScopeMixin, ServiceFormMixin, FormView):
         return super().get_context_data(household=self.household, **kwargs)
 
     def form_valid(self, form):
-        if self.call_service(form, services.move_household, household=self.household, **form.cleaned_data) is None:
+        moved = self.call_service(form, services.move_household, household=self.household, **form.cleaned_data)
+        if moved is None:
             return self.form_invalid(form)
         messages.success(self.request, _("The household was moved; its earlier group is kept in its history."))
-        return redirect(self.household)
+        if moved.village_id != self.household.village_id:
+            messages.warning(
+                self.request,
+                _("It is now in another village: choose its responsible cadre and contact representative there."),
+            )
+        return redirect(moved)
 
 
 class ResidentDetailView(ScopedViewMixin, DetailView):
@@ -279,12 +264,12 @@ class ResidentDetailView(ScopedViewMixin, DetailView):
         resident = self.object
         jurisdiction = self.jurisdiction
         sensitive = jurisdiction.allows(Action.SENSITIVE, resident)
+        kwargs.setdefault("reveal_form", RevealForm())
         return super().get_context_data(
             household=resident.household,
             categories=[c for c in resident.categories.all() if sensitive or not c.is_sensitive],
             can_edit=jurisdiction.allows(Action.EDIT, resident),
             can_reveal=jurisdiction.allows(Action.REVEAL, resident),
-            reveal_form=RevealForm(),
             **kwargs,
         )
 
@@ -311,7 +296,7 @@ class ResidentFormMixin(ServiceFormMixin):
         return redirect(self.household)
 
 
-class ResidentCreateView(ParentInScopeMixin, ResidentFormMixin, CreateView):
+class ResidentCreateView(ParentInScopeMixin, SubmitOnceMixin, ResidentFormMixin, CreateView):
     parent_queryset = HOUSEHOLD_PAGES
     parent_name = "household"
 
@@ -329,44 +314,25 @@ class ResidentUpdateView(ScopedViewMixin, ResidentFormMixin, UpdateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ResidentRevealView(LoginRequiredMixin, View):
+class ResidentRevealView(ResidentDetailView):
     """POST only: show one full ID number once, after writing who asked and why."""
 
+    action = Action.REVEAL
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        resident = scoped_object_or_404(
-            request.user,
-            Resident.objects.select_related("household__group__village__township", "household__grid"),
-            Action.REVEAL,
-            pk=pk,
-        )
+        self.object = resident = self.get_object()
         form = RevealForm(request.POST)
         if not form.is_valid():
-            return render(
-                request,
-                "villages/resident_detail.html",
-                {
-                    "object": resident,
-                    "resident": resident,
-                    "household": resident.household,
-                    "reveal_form": form,
-                    "can_reveal": True,
-                    "categories": [],
-                },
-                status=400,
-            )
+            return self.render_to_response(self.get_context_data(reveal_form=form), status=400)
         number = services.reveal_id_number(
             actor=request.user,
             resident=resident,
             reason=form.cleaned_data["reason"],
             ip_address=get_client_ip_address(request),
         )
-        return render(
-            request,
-            "villages/resident_reveal.html",
-            {"resident": resident, "household": resident.household, "number": number},
-        )
+        context = {"resident": resident, "household": resident.household, "number": number}
+        return render(request, "villages/resident_reveal.html", context)
 
 
 class CadreListView(LoginRequiredMixin, FilterView):
@@ -414,8 +380,12 @@ class CadreUpdateView(ScopedViewMixin, UpdateView):
     action = Action.MANAGE
 
     def form_valid(self, form):
-        messages.success(self.request, _("Cadre %(name)s saved.") % {"name": form.instance.name})
-        return super().form_valid(form)
+        previous = Cadre.objects.get(pk=self.object.pk).photo
+        cadre = form.save(commit=False)
+        replaced = previous if previous and previous.name != cadre.photo.name else None
+        services.update_cadre(actor=self.request.user, cadre=cadre, replaced_photo=replaced)
+        messages.success(self.request, _("Cadre %(name)s saved.") % {"name": cadre.name})
+        return redirect(cadre)
 
 
 class CadrePhotoView(LoginRequiredMixin, View):
@@ -430,7 +400,7 @@ class CadrePhotoView(LoginRequiredMixin, View):
         return response
 
 
-class CadreCreateView(ActionAnywhereMixin, ServiceFormMixin, CreateView):
+class CadreCreateView(ActionAnywhereMixin, SubmitOnceMixin, ServiceFormMixin, CreateView):
     model = Cadre
     form_class = CadreCreateForm
     template_name = "villages/cadre_form.html"
@@ -455,7 +425,7 @@ class CadreCreateView(ActionAnywhereMixin, ServiceFormMixin, CreateView):
         return redirect("villages:post_create", pk=self.object.pk)
 
 
-class PostCreateView(ParentInScopeMixin, ServiceFormMixin, CreateView):
+class PostCreateView(ParentInScopeMixin, SubmitOnceMixin, ServiceFormMixin, CreateView):
     model = Post
     form_class = PostForm
     template_name = "villages/post_form.html"
@@ -515,7 +485,7 @@ class PlaceFormMixin(ServiceFormMixin):
         return redirect(self.grid)
 
 
-class PlaceCreateView(ParentInScopeMixin, PlaceFormMixin, CreateView):
+class PlaceCreateView(ParentInScopeMixin, SubmitOnceMixin, PlaceFormMixin, CreateView):
     parent_queryset = Grid.objects.select_related("village__township")
     parent_name = "grid"
 

@@ -265,7 +265,7 @@ def test_same_seed_same_registry():
     def snapshot():
         return (
             list(Household.objects.order_by("address").values_list("address", "head_name", "phone", "residence")),
-            sorted(Resident.objects.values_list("id_number", "name", "relation", "status", "public_id")),
+            sorted(Resident.objects.values_list("id_number", "name", "relation", "status")),
             sorted(Cadre.objects.values_list("name", "phone", "user__username")),
         )
 

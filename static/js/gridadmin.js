@@ -1,0 +1,20 @@
+// gridadmin's own script (no inline scripts: the CSP allows only files from this site).
+
+// A form sends once: a double click or an impatient second press on a slow connection must not
+// create two records. The buttons come back if the browser shows the page again from its cache.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.method.toLowerCase() !== "post") return;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+  form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.add("disabled"));
+});
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-sent]").forEach((form) => {
+    delete form.dataset.sent;
+    form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.remove("disabled"));
+  });
+});
