@@ -83,7 +83,8 @@ class GridQuerySet(ScopedQuerySet):
             Household.objects.filter(grid=OuterRef("pk")).order_by().values("grid").annotate(n=Count("pk")).values("n")
         )
         people = (
-            Resident.objects.filter(household__grid=OuterRef("pk"))
+            Resident.objects.present()
+            .filter(household__grid=OuterRef("pk"))
             .order_by()
             .values("household__grid")
             .annotate(n=Count("pk"))
@@ -481,6 +482,12 @@ class HouseholdMove(models.Model):
         return f"{self.household_id}: {self.from_group_id} → {self.to_group_id} ({self.moved_on})"
 
 
+class ResidentQuerySet(ScopedQuerySet):
+    def present(self):
+        """Residents still living in the household (not moved away, not deceased)."""
+        return self.exclude(status__in=Resident.GONE)
+
+
 class Resident(models.Model):
     """A person of a household: the facts a grid leader must know, the ID number kept private."""
 
@@ -500,6 +507,11 @@ class Resident(models.Model):
         FLOATING = "floating", _("Floating (from elsewhere)")
         LEFT_BEHIND = "left_behind", _("Left behind")
         SEPARATED = "separated", _("Separated from registration")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        DECEASED = "deceased", _("Deceased")
+
+    # No longer counted among a grid's people, though the record (and its history) stays.
+    GONE = {Status.MOVED_AWAY, Status.DECEASED}
 
     class Sex(models.TextChoices):
         MALE = identity.MALE, _("Male")
@@ -522,7 +534,7 @@ class Resident(models.Model):
         CareCategory, blank=True, related_name="residents", verbose_name=_("care categories")
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ResidentQuerySet.as_manager()
     scope_paths = {
         "township": "household__township_id",
         "village": "household__village_id",
@@ -570,6 +582,10 @@ class Resident(models.Model):
     @property
     def masked_id_number(self):
         return identity.mask_id_number(self.id_number)
+
+    @property
+    def is_present(self):
+        return self.status not in self.GONE
 
     @property
     def age(self):

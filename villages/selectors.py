@@ -66,7 +66,7 @@ def registry_summary(user):
         "grids": grids,
         "groups": VillagerGroup.objects.for_user(user).count(),
         "households": Household.objects.for_user(user).count(),
-        "residents": Resident.objects.for_user(user).count(),
+        "residents": Resident.objects.for_user(user).present().count(),
         "categories": category_counts(user),
         "grids_out_of_range": [grid for grid in grids if grid.size_warnings],
     }
@@ -134,7 +134,13 @@ def household_count(user, field):
 
 def household_rows(user):
     """The household list's queryset: one query for a page, whatever its size."""
-    residents = Resident.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("pk"))
+    residents = (
+        Resident.objects.present()
+        .filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+    )
     return (
         Household.objects.for_user(user)
         .select_related("group__village", "grid")
