@@ -180,6 +180,14 @@ def on_cadre(action=None, done=200):
     return rule
 
 
+def manages_place(g, target):
+    """The hierarchy itself (new villages, grids and groups; renaming; re-gridding): township staff."""
+    if target not in g.places:
+        return 404
+    township = "t1" if target in T1_PLACES else "t2"
+    return 200 if township in g.manage else 403
+
+
 def on_grid_records(g, target):
     """Enterprises and facilities of a grid: open the grid to see them, hold the grid to record them."""
     if target not in g.places:
@@ -260,6 +268,12 @@ PAGES = {
     "villages:resident": Page(on_household(), HOUSEHOLDS, resident_pk),
     "villages:resident_edit": Page(on_household("edit"), HOUSEHOLDS, resident_pk),
     "villages:resident_reveal": Page(on_household("reveal"), HOUSEHOLDS, resident_pk, "post", REVEAL_REASON),
+    "villages:village_create": Page(manages_place, TOWNSHIPS, place_pk),
+    "villages:village_edit": Page(manages_place, VILLAGES, place_pk),
+    "villages:grid_create": Page(manages_place, VILLAGES, place_pk),
+    "villages:group_create": Page(manages_place, VILLAGES, place_pk),
+    "villages:grid_edit": Page(manages_place, GRIDS, place_pk),
+    "villages:group_edit": Page(manages_place, GROUPS, place_pk),
     "villages:place_create": Page(on_grid_records, GRIDS, place_pk),
     "villages:place_edit": Page(on_grid_records, GRIDS, facility_pk),
     "villages:cadre": Page(on_cadre(), tuple(CADRES), cadre_pk),

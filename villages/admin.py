@@ -38,11 +38,8 @@ class VillagerGroupAdmin(admin.ModelAdmin):
         return ["village"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        if change and "grid" in form.changed_data:
-            # Re-gridding: the households follow the group (services.reassign_group).
-            services.reassign_group(actor=request.user, group=obj, grid=obj.grid)
-            form.changed_data.remove("grid")
-        super().save_model(request, obj, form, change)
+        # Re-gridding moves the group's households along (services.save_node).
+        services.save_node(actor=request.user, node=obj)
 
 
 class PostInline(admin.TabularInline):

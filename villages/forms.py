@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import identity
 from .images import PhotoField
 from .jurisdiction import Action
-from .models import Cadre, Household, Place, Post, Resident, VillagerGroup
+from .models import Cadre, Grid, Household, Place, Post, Resident, Village, VillagerGroup
 from .selectors import RESPONSIBLE_ROLES, cadres_posted_in_villages, visible_categories
 
 User = get_user_model()
@@ -309,3 +309,31 @@ class PlaceForm(forms.ModelForm):
         model = Place
         fields = ["kind", "name", "address", "contact_name", "contact_phone", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "name": forms.TextInput(attrs={"autofocus": True})}
+
+
+class VillageForm(forms.ModelForm):
+    class Meta:
+        model = Village
+        fields = ["name"]
+        widgets = {"name": forms.TextInput(attrs={"autofocus": True})}
+
+
+class GridForm(forms.ModelForm):
+    class Meta:
+        model = Grid
+        fields = ["number", "name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GroupForm(forms.ModelForm):
+    """A villager group; choosing another grid of the village re-grids it, households and all."""
+
+    class Meta:
+        model = VillagerGroup
+        fields = ["number", "name", "grid"]
+
+    def __init__(self, *args, village, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.village = village
+        self.fields["grid"].queryset = village.grids.all()
+        self.fields["grid"].label_from_instance = lambda grid: grid.name

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .jurisdiction import Action, jurisdiction_for
-from .models import Household, HouseholdMove, IdReveal, Post, Resident
+from .models import Household, HouseholdMove, IdReveal, Post, Resident, VillagerGroup
 
 log = logging.getLogger(__name__)
 
@@ -165,17 +165,29 @@ def update_cadre(*, actor, cadre, replaced_photo=None):
 
 
 @transaction.atomic
+def save_node(*, actor, node):
+    """Create or change a village, grid or villager group in a township the actor manages. A group
+    moved to another grid (re-gridding) takes its households along in one update, so the new
+    grid's team sees them at once and the old one no longer does."""
+    _require(actor, Action.MANAGE, node)
+    node.full_clean()
+    regridded = (
+        isinstance(node, VillagerGroup)
+        and node.pk
+        and VillagerGroup.objects.filter(pk=node.pk).exclude(grid=node.grid_id).exists()
+    )
+    node.save()
+    if regridded:
+        moved = Household.objects.filter(group=node).update(grid=node.grid_id)
+        log.info("group regridded", extra={"group": node.pk, "households": moved, "actor": actor.pk})
+    log.info("hierarchy saved", extra={"node": str(node), "actor": actor.pk})
+    return node
+
+
 def reassign_group(*, actor, group, grid):
-    """Move a villager group to another grid of its village (re-gridding); its households follow
-    in one update, so the new grid's team sees them at once and the old one no longer does."""
-    if grid.village_id != group.village_id:
-        raise ValidationError({"grid": _("A villager group belongs to a grid of its own village.")})
-    _require(actor, Action.MANAGE, group.village)
+    """Move a villager group to another grid of its village."""
     group.grid = grid
-    group.save(update_fields=["grid"])
-    moved = Household.objects.filter(group=group).update(grid=grid)
-    log.info("group reassigned", extra={"group": group.pk, "grid": grid.pk, "households": moved, "actor": actor.pk})
-    return group
+    return save_node(actor=actor, node=group)
 
 
 @transaction.atomic

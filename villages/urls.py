@@ -5,11 +5,17 @@ from . import views
 app_name = "villages"
 urlpatterns = [
     path("townships/<int:pk>/", views.TownshipDetailView.as_view(), name="township"),
+    path("townships/<int:pk>/villages/new/", views.VillageCreateView.as_view(), name="village_create"),
     path("villages/<int:pk>/", views.VillageDetailView.as_view(), name="village"),
+    path("villages/<int:pk>/edit/", views.VillageUpdateView.as_view(), name="village_edit"),
+    path("villages/<int:pk>/grids/new/", views.GridCreateView.as_view(), name="grid_create"),
+    path("villages/<int:pk>/groups/new/", views.GroupCreateView.as_view(), name="group_create"),
     path("grids/<int:pk>/", views.GridDetailView.as_view(), name="grid"),
+    path("grids/<int:pk>/edit/", views.GridUpdateView.as_view(), name="grid_edit"),
     path("grids/<int:pk>/places/new/", views.PlaceCreateView.as_view(), name="place_create"),
     path("places/<int:pk>/edit/", views.PlaceUpdateView.as_view(), name="place_edit"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group"),
+    path("groups/<int:pk>/edit/", views.GroupUpdateView.as_view(), name="group_edit"),
     path("households/", views.HouseholdListView.as_view(), name="household_list"),
     path("households/new/", views.HouseholdCreateView.as_view(), name="household_create"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household"),

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
@@ -23,12 +24,15 @@ from .forms import (
     CadreCreateForm,
     CadreForm,
     EndPostForm,
+    GridForm,
+    GroupForm,
     HouseholdForm,
     MoveHouseholdForm,
     PlaceForm,
     PostForm,
     ResidentForm,
     RevealForm,
+    VillageForm,
 )
 from .jurisdiction import (
     Action,
@@ -70,6 +74,7 @@ class TownshipDetailView(ScopedViewMixin, DetailView):
         )
         return super().get_context_data(
             villages=villages,
+            can_manage=self.jurisdiction.allows(Action.MANAGE, self.object),
             posts=selectors.current_posts({"township": self.object, "role__in": Post.TOWNSHIP_ROLES}),
             **kwargs,
         )
@@ -91,6 +96,7 @@ class VillageDetailView(ScopedViewMixin, DetailView):
             .select_related("grid")
             .annotate(household_total=selectors.household_count(user, "group")),
             posts=selectors.current_posts({"village": self.object}),
+            can_manage=self.jurisdiction.allows(Action.MANAGE, self.object),
             **kwargs,
         )
 
@@ -113,6 +119,7 @@ class GridDetailView(ScopedViewMixin, DetailView):
             village_posts=selectors.current_posts({"village": grid.village_id}),
             places=grid.places.all(),
             can_edit=self.jurisdiction.allows(Action.EDIT, grid),
+            can_manage=self.jurisdiction.allows(Action.MANAGE, grid),
             **kwargs,
         )
 
@@ -136,6 +143,7 @@ class GroupDetailView(ScopedViewMixin, SingleTableMixin, DetailView):
         return super().get_context_data(
             posts=selectors.current_posts({"group": self.object}),
             can_add=self.jurisdiction.allows(Action.EDIT, self.object),
+            can_manage=self.jurisdiction.allows(Action.MANAGE, self.object),
             **kwargs,
         )
 
@@ -500,3 +508,99 @@ class PlaceUpdateView(ScopedViewMixin, PlaceFormMixin, UpdateView):
         place = super().get_object(queryset)
         self.grid = place.grid
         return place
+
+
+class NodeFormMixin(ServiceFormMixin):
+    """Create and edit pages of the hierarchy (villages, grids, villager groups), for township staff."""
+
+    template_name = "villages/node_form.html"
+    heading = None  # for create pages; an edit page is headed by the node's name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        node = context["form"].instance  # a new node already knows its parent
+        village = node if isinstance(node, Village) else node.village
+        context["trail"] = {
+            "township": village.township,
+            "village": village if village.pk else None,
+            "grid": (node if isinstance(node, Grid) else getattr(node, "grid", None)) if node.pk else None,
+        }
+        context["heading"] = _("Edit %(name)s") % {"name": node} if node.pk else self.heading
+        return context
+
+    def form_valid(self, form):
+        node = self.call_service(form, services.save_node, node=form.save(commit=False))
+        if node is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s saved.") % {"name": node})
+        return redirect(node)
+
+
+class VillageCreateView(ParentInScopeMixin, SubmitOnceMixin, NodeFormMixin, CreateView):
+    model = Village
+    heading = gettext_lazy("New village")
+    form_class = VillageForm
+    parent_queryset = Township.objects.all()
+    parent_action = Action.MANAGE
+    parent_name = "township"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.township = self.township
+        return form
+
+
+class VillageUpdateView(ScopedViewMixin, NodeFormMixin, UpdateView):
+    model = Village
+    form_class = VillageForm
+    action = Action.MANAGE
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("township")
+
+
+class GridCreateView(ParentInScopeMixin, SubmitOnceMixin, NodeFormMixin, CreateView):
+    model = Grid
+    heading = gettext_lazy("New grid")
+    form_class = GridForm
+    parent_queryset = Village.objects.select_related("township")
+    parent_action = Action.MANAGE
+    parent_name = "village"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.village = self.village
+        return form
+
+
+class GridUpdateView(ScopedViewMixin, NodeFormMixin, UpdateView):
+    model = Grid
+    form_class = GridForm
+    action = Action.MANAGE
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("village__township")
+
+
+class GroupCreateView(ParentInScopeMixin, SubmitOnceMixin, NodeFormMixin, CreateView):
+    model = VillagerGroup
+    heading = gettext_lazy("New villager group")
+    form_class = GroupForm
+    parent_queryset = Village.objects.select_related("township")
+    parent_action = Action.MANAGE
+    parent_name = "village"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "village": self.village}
+
+
+class GroupUpdateView(ScopedViewMixin, NodeFormMixin, UpdateView):
+    model = VillagerGroup
+    form_class = GroupForm
+    action = Action.MANAGE
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("village__township", "grid")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "village": self.object.village}
