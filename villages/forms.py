@@ -337,3 +337,4 @@ class GroupForm(forms.ModelForm):
         self.instance.village = village
         self.fields["grid"].queryset = village.grids.all()
         self.fields["grid"].label_from_instance = lambda grid: grid.name
+        self.fields["grid"].help_text = _("Choosing another grid moves the group's households to it.")
