@@ -51,7 +51,7 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds townships; --if-empty adds no demo township.")
             return
         started = time.perf_counter()
-        with transaction.atomic():
+        with transaction.atomic(), translation.override("en"):  # the printed table, in one language
             result = demo.build_demo_township(households=households)
         elapsed = time.perf_counter() - started
 
