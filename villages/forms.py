@@ -332,9 +332,8 @@ class GroupForm(forms.ModelForm):
         model = VillagerGroup
         fields = ["number", "name", "grid"]
 
-    def __init__(self, *args, village, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.village = village
-        self.fields["grid"].queryset = village.grids.all()
+        self.fields["grid"].queryset = self.instance.village.grids.all()
         self.fields["grid"].label_from_instance = lambda grid: grid.name
         self.fields["grid"].help_text = _("Choosing another grid moves the group's households to it.")

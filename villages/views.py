@@ -536,71 +536,61 @@ class NodeFormMixin(ServiceFormMixin):
         return redirect(node)
 
 
-class VillageCreateView(ParentInScopeMixin, SubmitOnceMixin, NodeFormMixin, CreateView):
-    model = Village
-    heading = gettext_lazy("New village")
-    form_class = VillageForm
-    parent_queryset = Township.objects.all()
+class NodeCreateView(ParentInScopeMixin, SubmitOnceMixin, NodeFormMixin, CreateView):
+    """A new village, grid or group under its parent (`parent_name` is also the model's field)."""
+
     parent_action = Action.MANAGE
+
+    def get_form_kwargs(self):
+        parent = getattr(self, self.parent_name)
+        return {**super().get_form_kwargs(), "instance": self.model(**{self.parent_name: parent})}
+
+
+class NodeUpdateView(ScopedViewMixin, NodeFormMixin, UpdateView):
+    action = Action.MANAGE
+    related = ()  # what the breadcrumbs show
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.related)
+
+
+class VillageCreateView(NodeCreateView):
+    model = Village
+    form_class = VillageForm
+    heading = gettext_lazy("New village")
+    parent_queryset = Township.objects.all()
     parent_name = "township"
 
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.instance.township = self.township
-        return form
+
+class GridCreateView(NodeCreateView):
+    model = Grid
+    form_class = GridForm
+    heading = gettext_lazy("New grid")
+    parent_queryset = Village.objects.select_related("township")
+    parent_name = "village"
 
 
-class VillageUpdateView(ScopedViewMixin, NodeFormMixin, UpdateView):
+class GroupCreateView(NodeCreateView):
+    model = VillagerGroup
+    form_class = GroupForm
+    heading = gettext_lazy("New villager group")
+    parent_queryset = Village.objects.select_related("township")
+    parent_name = "village"
+
+
+class VillageUpdateView(NodeUpdateView):
     model = Village
     form_class = VillageForm
-    action = Action.MANAGE
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("township")
+    related = ["township"]
 
 
-class GridCreateView(ParentInScopeMixin, SubmitOnceMixin, NodeFormMixin, CreateView):
-    model = Grid
-    heading = gettext_lazy("New grid")
-    form_class = GridForm
-    parent_queryset = Village.objects.select_related("township")
-    parent_action = Action.MANAGE
-    parent_name = "village"
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.instance.village = self.village
-        return form
-
-
-class GridUpdateView(ScopedViewMixin, NodeFormMixin, UpdateView):
+class GridUpdateView(NodeUpdateView):
     model = Grid
     form_class = GridForm
-    action = Action.MANAGE
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("village__township")
+    related = ["village__township"]
 
 
-class GroupCreateView(ParentInScopeMixin, SubmitOnceMixin, NodeFormMixin, CreateView):
-    model = VillagerGroup
-    heading = gettext_lazy("New villager group")
-    form_class = GroupForm
-    parent_queryset = Village.objects.select_related("township")
-    parent_action = Action.MANAGE
-    parent_name = "village"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "village": self.village}
-
-
-class GroupUpdateView(ScopedViewMixin, NodeFormMixin, UpdateView):
+class GroupUpdateView(NodeUpdateView):
     model = VillagerGroup
     form_class = GroupForm
-    action = Action.MANAGE
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("village__township", "grid")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "village": self.object.village}
+    related = ["village__township", "grid"]
