@@ -4,7 +4,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from villages import selectors as registry
-from villages.jurisdiction import Action, jurisdiction_for
 from villages.models import Township, Village
 
 
@@ -20,6 +19,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
             villages=Village.objects.for_user(user).select_related("township")[:20],
             grids=summary["grids"][:30],
             posts=registry.current_posts({"cadre__user": user}),
-            sees_registry=jurisdiction_for(user).has_any(Action.VIEW),
             **kwargs,
         )
