@@ -15,7 +15,7 @@ class SubmittedForm(models.Model):
     """A form that was sent once: a second send of the same form (a double click, a retry on a
     weak connection) finds this row and goes to what the first one made, instead of making it again."""
 
-    token = models.UUIDField(primary_key=True)
+    token = models.UUIDField(primary_key=True)  # the form's token and its contents, together
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     result_url = models.CharField(max_length=300, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)

@@ -1,12 +1,16 @@
 """A form sent twice (a double click, a retry on a weak connection) creates one record."""
 
+import datetime
+import io
 import threading
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import SubmittedForm
 from villages.models import Household, Place, Resident
@@ -89,3 +93,29 @@ def test_two_sends_at_the_same_moment_create_one_place(world):
         thread.join()
     assert statuses == [302, 302]
     assert Place.objects.filter(name="并发水井").count() == 1
+
+
+def test_a_form_brought_back_and_filled_anew_creates_its_own_record(world, login):
+    """Back button, new contents, same token: a second household, not a redirect to the first."""
+    client = login(world.users["leader"])
+    token = str(uuid.uuid4())
+    url = reverse("villages:household_create")
+    client.post(url, household_data(world, token))
+    again = client.post(url, {**household_data(world, token), "head_name": "另一户"})
+    assert again.status_code == 302
+    assert Household.objects.filter(head_name__in=["双击户", "另一户"]).count() == 2
+
+
+def test_the_create_page_is_never_cached(world, login):
+    response = login(world.users["leader"]).get(reverse("villages:household_create"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_old_tokens_are_pruned(world, login):
+    client = login(world.users["leader"])
+    client.post(reverse("villages:household_create"), household_data(world, str(uuid.uuid4())))
+    SubmittedForm.objects.update(submitted_at=timezone.now() - datetime.timedelta(days=3))
+    client.post(reverse("villages:household_create"), {**household_data(world, str(uuid.uuid4())), "head_name": "新"})
+    call_command("prune_submitted_forms", stdout=io.StringIO())
+    call_command("prune_submitted_forms", stdout=io.StringIO())
+    assert SubmittedForm.objects.count() == 1

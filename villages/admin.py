@@ -16,6 +16,10 @@ class VillageAdmin(admin.ModelAdmin):
     list_filter = ["township"]
     search_fields = ["name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its households and posts carry the township: a village stays where it was made.
+        return ["township"] if obj else []
+
 
 @admin.register(models.Grid)
 class GridAdmin(admin.ModelAdmin):

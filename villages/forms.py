@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,7 @@ from . import identity
 from .images import PhotoField
 from .jurisdiction import Action
 from .models import Cadre, Grid, Household, Place, Post, Resident, Village, VillagerGroup
-from .selectors import RESPONSIBLE_ROLES, cadres_posted_in_villages, visible_categories
+from .selectors import RESPONSIBLE_ROLES, cadres_posted_in_villages, visible_categories, with_current_posts
 
 User = get_user_model()
 
@@ -38,11 +38,6 @@ class CadreChoiceField(forms.ModelChoiceField):
         return f"{cadre.name} · {posts}" if posts else cadre.name
 
 
-def with_current_posts(cadres):
-    posts = Post.objects.current().select_related("township", "village", "grid__village", "group__village")
-    return cadres.prefetch_related(Prefetch("posts", queryset=posts, to_attr="current_posts"))
-
-
 class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
     responsible_cadre = CadreChoiceField(label=_("responsible cadre"), required=False)
     contact_representative = CadreChoiceField(label=_("contact villager representative"), required=False)
@@ -65,7 +60,12 @@ class HouseholdForm(NarrowedChoicesMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "head_name": forms.TextInput(attrs={"autofocus": True}),
         }
-        help_texts = {"notes": _("Seen only by the cadres who may edit this household.")}
+        help_texts = {
+            "notes": _(
+                "Seen by the cadres who may edit this household. Record no sensitive matters here: "
+                "use the care categories."
+            )
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -332,8 +332,12 @@ class GroupForm(forms.ModelForm):
         model = VillagerGroup
         fields = ["number", "name", "grid"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = self.instance.village.grids.all()
+        self.fields["grid"].queryset = Grid.objects.for_user(user, Action.MANAGE).filter(village=self.instance.village)
+        if self.instance.pk:
+            # A resident cadre's post covers groups by number: renumbering would move the group
+            # into or out of someone's jurisdiction without a trace.
+            self.fields["number"].disabled = True
         self.fields["grid"].label_from_instance = lambda grid: grid.name
         self.fields["grid"].help_text = _("Choosing another grid moves the group's households to it.")

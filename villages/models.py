@@ -458,6 +458,29 @@ class Household(models.Model):
         self.township_id = group.village.township_id
 
 
+class GroupRegrid(models.Model):
+    """A villager group moved to another grid of its village (re-gridding), households and all."""
+
+    group = models.ForeignKey(
+        VillagerGroup, on_delete=models.CASCADE, related_name="regrids", verbose_name=_("villager group")
+    )
+    from_grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
+    to_grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    households = models.PositiveIntegerField(_("households moved"))
+    regridded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("moved by")
+    )
+    regridded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group re-gridding")
+        verbose_name_plural = _("group re-griddings")
+        ordering = ["-regridded_at"]
+
+    def __str__(self):
+        return f"{self.group_id}: {self.from_grid_id} → {self.to_grid_id}"
+
+
 class HouseholdMove(models.Model):
     """A household moved from one villager group to another: the past stays readable."""
 

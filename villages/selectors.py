@@ -18,9 +18,9 @@ def visible_categories(user, obj=None):
 
 
 def has_category(code):
-    """Households where the household or one of its residents carries the care category."""
+    """Households where the household or one of its present residents carries the care category."""
     return Q(categories__code=code) | Q(
-        Exists(Resident.objects.filter(household=OuterRef("pk"), categories__code=code))
+        Exists(Resident.objects.present().filter(household=OuterRef("pk"), categories__code=code))
     )
 
 
@@ -46,7 +46,7 @@ def category_counts(user):
         own = Household.categories.through.objects.filter(household__in=queryset, carecategory__code__in=codes)
         residents = Resident.categories.through.objects.filter(
             resident__household__in=queryset, carecategory__code__in=codes
-        )
+        ).exclude(resident__status__in=Resident.GONE)
         pairs = own.values_list("household_id", "carecategory__code").union(
             residents.values_list("resident__household_id", "carecategory__code")
         )
@@ -94,17 +94,18 @@ def current_posts(node_filter):
     return sorted(posts, key=lambda p: (order[p.role], p.cadre.name_pinyin))
 
 
+def with_current_posts(cadres):
+    """Cadres with `current_posts`, each able to say where it is posted without a query."""
+    posts = Post.objects.current().select_related("township", "village", "grid__village", "group__village")
+    return cadres.prefetch_related(Prefetch("posts", queryset=posts, to_attr="current_posts"))
+
+
 def cadre_directory(user):
     """Cadres of the user's townships with a current post, and, for township staff, also those
     they manage who hold none yet (just registered, or between posts)."""
-    posts = Post.objects.current().select_related("village", "grid__village", "group__village", "township")
     has_post = Exists(Post.objects.current().filter(cadre=OuterRef("pk")))
     managed = Q(pk__in=Cadre.objects.for_user(user, Action.MANAGE).values("pk"))
-    return (
-        Cadre.objects.for_user(user)
-        .filter(has_post | managed)
-        .prefetch_related(Prefetch("posts", queryset=posts, to_attr="current_posts"))
-    )
+    return with_current_posts(Cadre.objects.for_user(user).filter(has_post | managed))
 
 
 RESPONSIBLE_ROLES = Post.VILLAGE_ROLES | {Post.Role.GRID_LEADER, Post.Role.GRID_MEMBER}

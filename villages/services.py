@@ -6,11 +6,12 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .jurisdiction import Action, jurisdiction_for
-from .models import Household, HouseholdMove, IdReveal, Post, Resident, VillagerGroup
+from .models import Cadre, GroupRegrid, Household, HouseholdMove, IdReveal, Post, Resident, VillagerGroup
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,15 @@ def _checked_categories(actor, obj, chosen):
     return chosen | recorded
 
 
+def _locked_group(group):
+    """The group as it is now, locked: a re-gridding in progress cannot leave a household behind."""
+    return VillagerGroup.objects.select_for_update().select_related("village").get(pk=group.pk)
+
+
 @transaction.atomic
 def save_household(*, actor, household, categories):
     """Create or change a household in a group the actor may edit."""
-    household.place_in_group(household.group)
+    household.place_in_group(_locked_group(household.group))
     _require(actor, Action.EDIT, household)
     categories = _checked_categories(actor, household, categories)
     household.save()
@@ -54,7 +60,7 @@ def move_household(*, actor, household, to_group, moved_on, reason):
     if moved_on > timezone.localdate():
         raise ValidationError({"moved_on": _("The date of a move cannot be in the future.")})
     from_group = household.group
-    household.place_in_group(to_group)
+    household.place_in_group(_locked_group(to_group))
     _require(actor, Action.EDIT, household)
     if household.village_id != from_group.village_id:
         # The old village's cadres no longer answer for it (and a representative's access follows
@@ -128,10 +134,12 @@ def create_cadre(*, actor, cadre, username="", password=""):
 def add_post(*, actor, post):
     """Give a cadre a post; the actor must manage the cadre's township."""
     _require(actor, Action.MANAGE, post.cadre)
+    Cadre.objects.select_for_update().get(pk=post.cadre_id)  # one post added at a time per cadre
     post.township_id = post.cadre.township_id
     post.full_clean()
     same = {f: getattr(post, f) for f in ("role", "village_id", "grid_id", "group_id", "first_group", "last_group")}
-    if Post.objects.current().select_for_update().filter(cadre=post.cadre, **same).exists():
+    not_ended = Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate())
+    if Post.objects.filter(not_ended, cadre=post.cadre, **same).exists():
         raise ValidationError(_("This cadre already holds this post."))
     post.save()
     log.info("post added", extra={"post": post.pk, "actor": actor.pk})
@@ -154,40 +162,48 @@ def end_post(*, actor, post, ended_on):
 
 
 @transaction.atomic
-def update_cadre(*, actor, cadre, replaced_photo=None):
+def update_cadre(*, actor, cadre):
     """Change a cadre's details; a replaced photo is removed once the change is committed."""
     _require(actor, Action.MANAGE, cadre)
+    previous = Cadre.objects.select_for_update().get(pk=cadre.pk).photo
     cadre.save()
-    if replaced_photo:
-        transaction.on_commit(lambda: replaced_photo.storage.delete(replaced_photo.name))
+    if previous and previous.name != cadre.photo.name:
+        transaction.on_commit(lambda: previous.storage.delete(previous.name))
     log.info("cadre changed", extra={"cadre": cadre.pk, "actor": actor.pk})
     return cadre
 
 
 @transaction.atomic
 def save_node(*, actor, node):
-    """Create or change a village, grid or villager group in a township the actor manages. A group
-    moved to another grid (re-gridding) takes its households along in one update, so the new
-    grid's team sees them at once and the old one no longer does."""
+    """Create or change a village, grid or villager group in a township the actor manages."""
     _require(actor, Action.MANAGE, node)
     node.full_clean()
-    regridded = (
-        isinstance(node, VillagerGroup)
-        and node.pk
-        and VillagerGroup.objects.filter(pk=node.pk).exclude(grid=node.grid_id).exists()
-    )
-    node.save()
-    if regridded:
-        moved = Household.objects.filter(group=node).update(grid=node.grid_id)
-        log.info("group regridded", extra={"group": node.pk, "households": moved, "actor": actor.pk})
-    log.info("hierarchy saved", extra={"node": str(node), "actor": actor.pk})
+    before = _locked_group(node) if isinstance(node, VillagerGroup) and node.pk else None
+    try:
+        with transaction.atomic():  # a colleague may have taken the same number a moment ago
+            node.save()
+    except IntegrityError:
+        raise ValidationError({"number": _("This number was just taken; choose another.")}) from None
+    if before is not None and before.grid_id != node.grid_id:
+        _regrid(actor, node, before.grid_id)
+    log.info("hierarchy saved", extra={"model": node._meta.label, "pk": node.pk, "actor": actor.pk})
     return node
 
 
-def reassign_group(*, actor, group, grid):
-    """Move a villager group to another grid of its village."""
-    group.grid = grid
-    return save_node(actor=actor, node=group)
+def _regrid(actor, group, from_grid_id):
+    """The group's households follow it to its new grid in one update, so the new grid's team sees
+    them at once and the old one no longer does; a responsible cadre who answered for them only
+    through the old grid is cleared for the new grid to assign. One GroupRegrid row keeps the past."""
+    households = Household.objects.filter(group=group)
+    still_responsible = Post.objects.current().filter(
+        Q(village=group.village_id, role__in=Post.VILLAGE_ROLES) | Q(grid=group.grid_id, role__in=Post.GRID_ROLES)
+    )
+    households.exclude(responsible_cadre__in=still_responsible.values("cadre")).update(responsible_cadre=None)
+    moved = households.update(grid=group.grid_id)
+    GroupRegrid.objects.create(
+        group=group, from_grid_id=from_grid_id, to_grid_id=group.grid_id, households=moved, regridded_by=actor
+    )
+    log.info("group regridded", extra={"group": group.pk, "households": moved, "actor": actor.pk})
 
 
 @transaction.atomic

@@ -142,6 +142,7 @@ class GroupDetailView(ScopedViewMixin, SingleTableMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             posts=selectors.current_posts({"group": self.object}),
+            regrids=self.object.regrids.select_related("from_grid", "to_grid", "regridded_by"),
             can_add=self.jurisdiction.allows(Action.EDIT, self.object),
             can_manage=self.jurisdiction.allows(Action.MANAGE, self.object),
             **kwargs,
@@ -388,10 +389,7 @@ class CadreUpdateView(ScopedViewMixin, UpdateView):
     action = Action.MANAGE
 
     def form_valid(self, form):
-        previous = Cadre.objects.get(pk=self.object.pk).photo
-        cadre = form.save(commit=False)
-        replaced = previous if previous and previous.name != cadre.photo.name else None
-        services.update_cadre(actor=self.request.user, cadre=cadre, replaced_photo=replaced)
+        cadre = services.update_cadre(actor=self.request.user, cadre=form.save(commit=False))
         messages.success(self.request, _("Cadre %(name)s saved.") % {"name": cadre.name})
         return redirect(cadre)
 
@@ -577,6 +575,9 @@ class GroupCreateView(NodeCreateView):
     parent_queryset = Village.objects.select_related("township")
     parent_name = "village"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
 
 class VillageUpdateView(NodeUpdateView):
     model = Village
@@ -594,3 +595,6 @@ class GroupUpdateView(NodeUpdateView):
     model = VillagerGroup
     form_class = GroupForm
     related = ["village__township", "grid"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}

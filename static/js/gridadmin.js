@@ -11,10 +11,12 @@ document.addEventListener("submit", (event) => {
   }
   form.dataset.sent = "1";
   form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.add("disabled"));
+  // On a weak connection the answer may never come: allow a resend after a while (the server
+  // recognises the same form and saves it once).
+  setTimeout(() => release(form), 15000);
 });
-window.addEventListener("pageshow", () => {
-  document.querySelectorAll("form[data-sent]").forEach((form) => {
-    delete form.dataset.sent;
-    form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.remove("disabled"));
-  });
-});
+function release(form) {
+  delete form.dataset.sent;
+  form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.remove("disabled"));
+}
+window.addEventListener("pageshow", () => document.querySelectorAll("form[data-sent]").forEach(release));

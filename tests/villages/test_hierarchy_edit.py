@@ -57,3 +57,22 @@ def test_only_township_staff_see_the_hierarchy_buttons(world, login):
         reverse("villages:grid_create", args=[world.places["v1"].pk])
         not in login(world.users["village"]).get(village_url).content.decode()
     )
+
+
+def test_a_groups_number_cannot_be_changed_because_posts_cover_groups_by_number(world, login):
+    g1a = world.places["g1a"]
+    client = login(world.users["township"])
+    client.post(reverse("villages:group_edit", args=[g1a.pk]), {"number": 7, "name": "改名组", "grid": g1a.grid_id})
+    g1a.refresh_from_db()
+    assert g1a.number == 1 and g1a.name == "改名组"
+
+
+def test_the_group_page_keeps_its_grid_changes(world, login):
+    g1b = world.places["g1b"]
+    client = login(world.users["township"])
+    client.post(
+        reverse("villages:group_edit", args=[g1b.pk]),
+        {"number": g1b.number, "name": g1b.name, "grid": world.places["G2"].pk},
+    )
+    page = client.get(g1b.get_absolute_url()).content.decode()
+    assert "Grid changes" in page and "第一网格 → 第二网格" in page

@@ -29,3 +29,21 @@ def test_a_deceased_resident_stays_on_record_but_leaves_the_counts(world, login)
     home = client.get(reverse("home")).context["registry"]
     assert home["residents"] == Resident.objects.for_user(world.users["leader"]).present().count()
     assert not Resident.objects.present().filter(pk=spouse.pk).exists()
+
+
+def test_a_deceased_residents_care_category_no_longer_counts(world, login):
+    from villages.models import CareCategory
+
+    disabled = CareCategory.objects.get(code="disabled")
+    resident = factories.ResidentFactory(household=world.households["g1b"], relation="parent")
+    resident.categories.add(disabled)
+    client = login(world.users["leader"])
+
+    def disabled_count():
+        return {c.code: n for c, n in client.get(reverse("home")).context["registry"]["categories"]}["disabled"]
+
+    assert disabled_count() == 1
+    edit_status(client, resident, Resident.Status.DECEASED)
+    assert disabled_count() == 0
+    listed = client.get(reverse("villages:household_list"), {"category": disabled.pk}).context["table"]
+    assert listed.paginator.count == 0

@@ -23,14 +23,14 @@ from PIL import Image
 
 from tests import factories
 from villages import identity, services
-from villages.models import Cadre, CareCategory, Household, HouseholdMove, Post, Resident
+from villages.models import Cadre, CareCategory, GroupRegrid, Household, HouseholdMove, Post, Resident
 
 Role = Post.Role
 
 # The messages the users must see (villages/views.py, forms.py, services.py, identity.py, templates).
 MOVED = "The household was moved; its earlier group is kept in its history."
 OTHER_VILLAGE_WARNING = "It is now in another village: choose its responsible cadre and contact representative there."
-NOTES_HELP = "Seen only by the cadres who may edit this household."
+NOTES_HELP = "Seen by the cadres who may edit this household. Record no sensitive matters here"
 MOBILE_INVALID = "Enter an 11-digit mobile number, for example 13912345678."
 CADRE_NOT_IN_VILLAGE = "The responsible cadre must hold a post in this household's village."
 REPRESENTATIVE_NOT_IN_VILLAGE = "The contact representative must represent a group of this village."
@@ -173,7 +173,7 @@ def household_page_status(client, household):
 
 
 @pytest.mark.parametrize("actor", ["township", "superuser"])
-def test_reassigning_a_group_moves_its_households_in_one_update(world, login, actor):
+def test_regridding_a_group_moves_its_households_set_based(world, login, actor):
     g1b, grid2 = world.places["g1b"], world.places["G2"]
     second = factories.HouseholdFactory(group=g1b)
     household = world.households["g1b"]
@@ -181,12 +181,16 @@ def test_reassigning_a_group_moves_its_households_in_one_update(world, login, ac
 
     table = Household._meta.db_table
     with CaptureQueriesContext(connection) as queries:
-        services.reassign_group(actor=world.users[actor], group=g1b, grid=grid2)
+        g1b.grid = grid2
+        services.save_node(actor=world.users[actor], node=g1b)
 
     household_updates = [
         q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and f'"{table}"' in q["sql"]
     ]
-    assert len(household_updates) == 1
+    # set-based, whatever the number of households: the grid, and the old grid's responsible cadre
+    assert len(household_updates) == 2
+    assert Household.objects.get(pk=household.pk).responsible_cadre is None  # the G1 leader no longer answers
+    assert GroupRegrid.objects.get(group=g1b).households == 2
     g1b.refresh_from_db()
     assert g1b.grid == grid2
     assert set(Household.objects.filter(group=g1b).values_list("grid_id", flat=True)) == {grid2.pk}
@@ -200,8 +204,9 @@ def test_reassigning_a_group_moves_its_households_in_one_update(world, login, ac
 
 def test_reassigning_a_group_to_another_villages_grid_is_refused(world):
     g1b = world.places["g1b"]
+    g1b.grid = world.places["G3"]
     with pytest.raises(ValidationError) as refused:
-        services.reassign_group(actor=world.users["superuser"], group=g1b, grid=world.places["G3"])
+        services.save_node(actor=world.users["superuser"], node=g1b)
     assert GROUP_IN_OTHER_VILLAGE in refused.value.messages
 
     g1b.refresh_from_db()
