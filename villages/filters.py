@@ -12,14 +12,14 @@ from .selectors import households_in_category, posts_in_villages, visible_catego
 
 def search_households(queryset, value):
     """Name, pinyin initials, the tail of a phone number, or the last four digits of an ID number."""
-    term = identity.normalize_id_number(value)  # full-width digits and spaces, as typed on a phone
+    term = identity.fold_typing(value)
     if not term:
         return queryset
     residents = Resident.objects.filter(household=OuterRef("pk"))
     if term.isdigit() or (len(term) == 4 and term[:3].isdigit()):
         by_number = Q(phone__endswith=term) | Exists(residents.filter(phone__endswith=term))
         if len(term) == 4:
-            by_number |= Exists(residents.filter(id_last4=term))
+            by_number |= Exists(residents.filter(id_last4=term.upper()))
         return queryset.filter(by_number)
     if term.isascii():
         letters = term.lower()

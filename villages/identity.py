@@ -16,10 +16,13 @@ from stdnum.cn import ric
 FEMALE, MALE = "F", "M"
 
 
+def fold_typing(value: str) -> str:
+    """Full-width digits and letters and stray spaces, as typed on a Chinese keyboard, folded away."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split())
+
+
 def normalize_id_number(value: str) -> str:
-    """Full-width digits and spaces are common in typed and pasted numbers; fold them away."""
-    value = unicodedata.normalize("NFKC", value or "")
-    return "".join(value.split()).upper()
+    return fold_typing(value).upper()
 
 
 def validate_id_number(value: str) -> None:
