@@ -137,12 +137,6 @@ class MoveHouseholdForm(NarrowedChoicesMixin, forms.Form):
         self.narrow_choices(user)
         self.fields["to_group"].queryset = self.fields["to_group"].queryset.exclude(pk=household.group_id)
 
-    def clean_moved_on(self):
-        moved_on = self.cleaned_data["moved_on"]
-        if moved_on > timezone.localdate():
-            raise forms.ValidationError(_("The date of a move cannot be in the future."))
-        return moved_on
-
 
 class ResidentForm(forms.ModelForm):
     """A resident. On an existing record the ID number is never shown: typing a new one replaces it."""

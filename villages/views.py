@@ -221,8 +221,6 @@ class HouseholdFormMixin(ServiceFormMixin):
 
 
 class HouseholdCreateView(ActionAnywhereMixin, SubmitOnceMixin, HouseholdFormMixin, CreateView):
-    required_action = Action.EDIT
-
     def get_initial(self):
         group = self.request.GET.get("group")
         return {"group": group} if group and group.isdigit() else {}
