@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "villages.context_processors.navigation",
+                "cases.context_processors.alerts",
             ],
         },
     },
@@ -150,7 +151,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 # Photos are small after re-encoding; refuse anything larger than this before decoding it.
 PHOTO_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+CASE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+CASE_MAX_FILES = 5
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # the form fields; files stream to disk
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

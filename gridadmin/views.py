@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from cases import selectors as case_selectors
 from villages import selectors as registry
 from villages.models import Township, Village
 
@@ -19,5 +20,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
             villages=Village.objects.for_user(user).select_related("township")[:20],
             grids=summary["grids"][:30],
             posts=registry.current_posts({"cadre__user": user}),
+            cases=case_selectors.dashboard(user),
             **kwargs,
         )

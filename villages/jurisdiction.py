@@ -30,29 +30,36 @@ class Action(StrEnum):
     REVEAL = "reveal"  # reveal a full resident ID number (logged)
     SENSITIVE = "sensitive"  # see sensitive care categories (petitioner, corrections, stability)
     MANAGE = "manage"  # edit cadres, posts and the hierarchy itself
+    REPORT = "report"  # register a case (事件) in a place
+    HANDLE = "handle"  # act on a case held at one's own level or below (cases/models.py says which)
 
 
-# What each role may do on the node it is posted to. Volunteers and department officers see
-# nothing of the registry: cases sent to them will reach them through their own pages.
+# What each role may do on the node it is posted to. Volunteers see nothing of the registry but
+# report cases in their grid; department officers see and handle the cases dispatched to their
+# department (a node of its own kind) and nothing of the registry.
 _ALL = frozenset(Action)
+_CASES = frozenset({Action.REPORT, Action.HANDLE})
 ROLE_ACTIONS = {
     "township_staff": _ALL,
-    "department_officer": frozenset(),
-    "resident_cadre": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}),
-    "area_chief": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}),
-    "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}),
-    "village_director": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}),
-    "committee_member": frozenset({Action.VIEW, Action.EDIT}),
-    "grid_leader": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}),
-    "grid_member": frozenset({Action.VIEW, Action.EDIT}),
-    "representative": frozenset({Action.VIEW}),
-    "information_officer": frozenset(),
-    "supervisor": frozenset(),
+    "department_officer": frozenset({Action.VIEW, Action.HANDLE}),
+    "resident_cadre": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _CASES,
+    "area_chief": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _CASES,
+    "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _CASES,
+    "village_director": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _CASES,
+    "committee_member": frozenset({Action.VIEW, Action.EDIT}) | _CASES,
+    "grid_leader": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _CASES,
+    "grid_member": frozenset({Action.VIEW, Action.EDIT}) | _CASES,
+    "representative": frozenset({Action.VIEW}) | _CASES,
+    "information_officer": frozenset({Action.REPORT}),
+    "supervisor": frozenset({Action.REPORT}),
 }
 
 # Kinds of node a grant can name. "member" is every township the user holds any post in: it opens
 # the cadre directory (cadres' phones are public by design) even to those who see no households.
-LEVELS = ("township", "village", "grid", "group", "contact", "member")
+# "department" is a (township id, department name) pair; "reporter" is the user themselves, who
+# keeps sight of every case they raised.
+LEVELS = ("township", "village", "grid", "group", "contact", "member", "department", "reporter")
+REGISTRY_LEVELS = ("township", "village", "grid", "group", "contact")
 # The hierarchy levels whose pages a user may open when a grant lies below them (breadcrumbs).
 NAVIGABLE = ("township", "village", "grid", "group")
 
@@ -66,39 +73,65 @@ class Jurisdiction:
     reach: dict = field(default_factory=lambda: defaultdict(set))
 
     def _granted(self, model, action):
-        """(path, ids) pairs: the rows of `model` whose node at `path` is one of `ids` are granted."""
+        """(path, ids, limits) triples: the rows of `model` whose node at `path` is one of `ids`,
+        and which meet the model's `scope_limits` for that kind of grant, are granted. A path may
+        be a tuple of fields whose ids are tuples (a department is a township and a name)."""
         granted = self.grants.get(action, {})
+        limits = getattr(model, "scope_limits", {}).get(action, {})
         for level, path in model.scope_paths.items():
             if level == "member":
                 ids = self.reach["member"] if action == Action.VIEW else set()
             else:
                 ids = granted.get(level, set())
             if ids:
-                yield path, ids
+                yield path, ids, limits.get(level, {})
         if action == Action.VIEW:  # a grant below a node opens the node's page (reach_paths)
             for level, path in getattr(model, "reach_paths", {}).items():
                 if self.reach[level]:
-                    yield path, self.reach[level]
+                    yield path, self.reach[level], {}
 
     def q(self, model, action=Action.VIEW):
         """A filter for `model` that keeps the rows this user may `action`."""
         if self.everything:
             return Q()
-        parts = [Q(**{f"{path}__in": sorted(ids)}) for path, ids in self._granted(model, action)]
+        parts = [_match(path, ids) & Q(**limits) for path, ids, limits in self._granted(model, action)]
         return reduce(or_, parts) if parts else Q(pk__in=[])
 
     def allows(self, action, obj):
         """Whether this user may `action` the loaded object; no query for households and below."""
-        return self.everything or any(_follow(obj, path) in ids for path, ids in self._granted(type(obj), action))
+        return self.everything or any(
+            _key(obj, path) in ids and all(_meets(obj, lookup, value) for lookup, value in limits.items())
+            for path, ids, limits in self._granted(type(obj), action)
+        )
 
-    def has_any(self, action):
-        """Whether the user holds `action` anywhere (menus show only what can be used)."""
-        return self.everything or any(self.grants.get(action, {}).values())
+    def has_any(self, action, levels=LEVELS):
+        """Whether the user holds `action` anywhere (menus show only what can be used), optionally
+        only on some kinds of node."""
+        return self.everything or any(ids for level, ids in self.grants.get(action, {}).items() if level in levels)
+
+
+def _match(path, ids):
+    if isinstance(path, str):
+        return Q(**{f"{path}__in": sorted(ids)})
+    return reduce(or_, (Q(**dict(zip(path, key, strict=True))) for key in sorted(ids)))
+
+
+def _key(obj, path):
+    return _follow(obj, path) if isinstance(path, str) else tuple(_follow(obj, part) for part in path)
+
+
+def _meets(obj, lookup, value):
+    """The Python side of the few lookups `scope_limits` uses."""
+    field, _, op = lookup.partition("__")
+    actual = getattr(obj, field)
+    return {"": actual == value, "lte": actual <= value, "gte": actual >= value}[op]
 
 
 def _follow(obj, path):
     for part in path.split("__")[:-1]:
         obj = getattr(obj, part)
+        if obj is None:
+            return None
     return getattr(obj, path.split("__")[-1])
 
 
@@ -120,13 +153,18 @@ def _build(user):
     VillagerGroup = apps.get_model("villages", "VillagerGroup")
     jurisdiction = Jurisdiction()
     grants, reach = jurisdiction.grants, jurisdiction.reach
+    grants[Action.VIEW]["reporter"].add(user.pk)
     posts = Post.objects.current().filter(cadre__user=user).select_related("grid", "group", "village")
     for post in posts:
         reach["member"].add(post.township_id)
         actions = ROLE_ACTIONS.get(post.role, frozenset())
         if not actions:
             continue
-        if post.role in Post.TOWNSHIP_ROLES:
+        # Only a post that sees the registry opens the pages of the places above it.
+        reach = jurisdiction.reach if Action.VIEW in actions else defaultdict(set)
+        if post.role == Post.Role.DEPARTMENT_OFFICER:
+            nodes = [("department", (post.township_id, post.department))]
+        elif post.role in Post.TOWNSHIP_ROLES:
             nodes = [("township", post.township_id)]
             reach["township"].add(post.township_id)
         elif post.role in Post.VILLAGE_ROLES and post.first_group:

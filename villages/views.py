@@ -196,6 +196,8 @@ class HouseholdDetailView(ScopedViewMixin, DetailView):
             ],
             can_edit=jurisdiction.allows(Action.EDIT, household),
             can_reveal=jurisdiction.allows(Action.REVEAL, household),
+            can_report=jurisdiction.allows(Action.REPORT, household),
+            cases=household.cases.for_user(self.request.user).order_by("-created_at")[:20],
             history=household.history.select_related("history_user").order_by("-history_date")[:10],
             **kwargs,
         )

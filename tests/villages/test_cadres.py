@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from villages.jurisdiction import jurisdiction_for
+from villages.jurisdiction import REGISTRY_LEVELS, jurisdiction_for
 from villages.models import Cadre, Post
 
 STRONG_PASSWORD = "a-long-pass-phrase-9"
@@ -98,7 +98,7 @@ def test_ending_a_post_ends_its_access_and_keeps_its_history(world, login, clien
     post.refresh_from_db()
     assert post.ended_on == yesterday
     leader = User.objects.get(pk=world.users["leader"].pk)  # a fresh request's user
-    assert not jurisdiction_for(leader).has_any("view")
+    assert not jurisdiction_for(leader).has_any("view", REGISTRY_LEVELS)
     page = client.get(reverse("villages:cadre", args=[world.cadres["leader"].pk])).content.decode()
     assert "Grid leader" in page  # the ended post stays in the cadre's history
 

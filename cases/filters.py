@@ -1,0 +1,54 @@
+"""The case list's filters (django-filter), narrowed to the user's places."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import Grid, Village
+
+from .models import Case, Category
+from .workflow import IN_HAND, Level, Procedure, Status, Urgency
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("Summary, household, number")}),
+    )
+    procedure = django_filters.ChoiceFilter(label=_("Procedure"), choices=Procedure.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    urgency = django_filters.ChoiceFilter(
+        label=_("Deadline"),
+        choices=[(Urgency.RED, _("Overdue")), (Urgency.YELLOW, _("Due soon"))],
+        method="filter_urgency",
+    )
+    village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
+    grid = django_filters.ModelChoiceFilter(label=_("Grid"), queryset=Grid.objects.none())
+
+    class Meta:
+        model = Case
+        fields = ["q", "procedure", "category", "status", "level", "urgency", "village", "grid"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["village"].queryset = Village.objects.for_user(user)
+        self.filters["grid"].queryset = Grid.objects.for_user(user).select_related("village")
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        number = value.rsplit("-", 1)[-1]
+        by_text = Q(summary__contains=value) | Q(household__head_name__contains=value) | Q(location__contains=value)
+        return queryset.filter(by_text | Q(pk=number) if number.isdigit() else by_text)
+
+    def filter_urgency(self, queryset, name, value):
+        now = timezone.now()
+        if value == Urgency.RED:
+            return queryset.filter(status__in=IN_HAND, due_at__lte=now)
+        return queryset.filter(status__in=IN_HAND, warn_at__lte=now, due_at__gt=now)

@@ -1,0 +1,66 @@
+"""Case tables (django-tables2): sortable, with the deadline's colour, and exportable."""
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case
+from .workflow import Urgency
+
+URGENCY_BADGES = {Urgency.RED: "text-bg-danger", Urgency.YELLOW: "text-bg-warning"}
+
+
+class CaseTable(tables.Table):
+    reference = tables.Column(verbose_name=_("Number"), linkify=True, order_by=("created_at", "pk"))
+    summary = tables.Column(verbose_name=_("Summary"), linkify=True)
+    category = tables.Column(verbose_name=_("Category"))
+    procedure = tables.Column(verbose_name=_("Procedure"))
+    household = tables.Column(verbose_name=_("Household"), accessor="household__head_name")
+    grid = tables.Column(verbose_name=_("Grid"), order_by=("grid__village__name", "grid__number"))
+    level = tables.Column(verbose_name=_("Held at"))
+    status = tables.Column(verbose_name=_("Status"))
+    assignee = tables.Column(verbose_name=_("Responsible person"), order_by=("assignee__first_name",))
+    due_at = tables.DateTimeColumn(verbose_name=_("Due by"), format="Y-m-d H:i")
+    created_at = tables.DateTimeColumn(verbose_name=_("Registered"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "summary",
+            "category",
+            "procedure",
+            "household",
+            "grid",
+            "level",
+            "status",
+            "assignee",
+            "due_at",
+            "created_at",
+        ]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("No case matches.")
+        row_attrs = {"data-urgency": lambda record: record.urgency()}
+
+    def render_assignee(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_assignee(self, value):
+        return self.render_assignee(value)
+
+    def render_due_at(self, record, value):
+        if not record.is_in_hand:
+            return "—"
+        text = when(value)
+        urgency = record.urgency()
+        if urgency in URGENCY_BADGES:
+            return format_html('<span class="badge {}">{} · {}</span>', URGENCY_BADGES[urgency], urgency.label, text)
+        return text
+
+    def value_due_at(self, record, value):
+        return when(value) if record.is_in_hand else ""
+
+
+def when(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
