@@ -63,10 +63,12 @@ def approver_level(case):
     return min(case.level + 1, Level.TOWNSHIP)
 
 
+def may_approve_extension(user, case):
+    return jurisdiction_for(user).allows(Action.HANDLE, at_level(case, approver_level(case)))
+
+
 def may_decide_extension(user, case):
-    return case.extension_requested is not None and jurisdiction_for(user).allows(
-        Action.HANDLE, at_level(case, approver_level(case))
-    )
+    return case.extension_requested is not None and may_approve_extension(user, case)
 
 
 def handlers(case, level=None):
@@ -183,9 +185,12 @@ def _notify(case, event):
 # --- the case itself -------------------------------------------------------------------------
 
 
-def _locked(case, version):
-    """The case row, locked (on PostgreSQL), as long as nobody changed it since `version`."""
+def _locked(case, version, actor, may, refusal=None):
+    """The case row, locked (on PostgreSQL), if `actor` `may` act on it (PermissionDenied) and
+    nobody changed it since `version` (ValidationError)."""
     locked = Case.objects.select_for_update(of=("self",)).select_related("household", "group").get(pk=case.pk)
+    if not may(actor, locked):
+        raise PermissionDenied(refusal or _("This case is held at a level you do not act for."))
     if version is not None and locked.version != int(version):
         raise ValidationError(
             _("Someone changed this case a moment ago. Look at it again before you act."), code="case_changed"
@@ -268,10 +273,7 @@ NEEDS_DEPARTMENT = {"dispatch", "verify_and_submit"}
 @transaction.atomic
 def transition(*, actor, case, name, version, note="", department="", now=None):
     """Take transition `name` (see workflow.TRANSITIONS) as `actor`, or raise and change nothing."""
-    case = _locked(case, version)
-    allowed = may_follow(actor, case) if name in FOLLOWER_TRANSITIONS else may_handle(actor, case)
-    if not allowed:
-        raise PermissionDenied(_("This case is held at a level you do not act for."))
+    case = _locked(case, version, actor, may_follow if name in FOLLOWER_TRANSITIONS else may_handle)
     try:
         status, level = workflow.apply(name, procedure=case.procedure, level=case.level, status=case.status)
     except workflow.IllegalTransition:
@@ -333,9 +335,7 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
 @transaction.atomic
 def assign(*, actor, case, version, assignee):
     """Name the person responsible for the case at its level (五包: every case has one)."""
-    case = _locked(case, version)
-    if not may_handle(actor, case):
-        raise PermissionDenied(_("This case is held at a level you do not act for."))
+    case = _locked(case, version, actor, may_handle)
     if not case.is_in_hand:
         raise ValidationError(_("Only a case being handled has a responsible person to change."))
     if not handlers(case).filter(pk=assignee.pk).exists():
@@ -352,9 +352,7 @@ def assign(*, actor, case, version, assignee):
 @transaction.atomic
 def add_note(*, actor, case, note, objection=False):
     """An on-site progress update, or an objection raised during an approval's public notice."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("household").get(pk=case.pk)
-    if not may_follow(actor, case):
-        raise PermissionDenied(_("Only the cadres answering for this case can add to it."))
+    case = _locked(case, None, actor, may_follow, _("Only the cadres answering for this case can add to it."))
     if not note.strip():
         raise ValidationError({"note": _("Write what happened.")})
     if objection and case.status != Status.IN_NOTICE:
@@ -366,9 +364,7 @@ def add_note(*, actor, case, note, objection=False):
 @transaction.atomic
 def request_extension(*, actor, case, version, days, reason):
     """Ask the level above for more time at this level."""
-    case = _locked(case, version)
-    if not may_handle(actor, case):
-        raise PermissionDenied(_("This case is held at a level you do not act for."))
+    case = _locked(case, version, actor, may_handle)
     if not case.is_in_hand:
         raise ValidationError(_("Only a case being handled can be given more time."))
     if case.extension_requested is not None:
@@ -386,11 +382,11 @@ def request_extension(*, actor, case, version, days, reason):
 @transaction.atomic
 def decide_extension(*, actor, case, version, approve, note=""):
     """The level above approves (the deadlines move) or refuses a requested extension."""
-    case = _locked(case, version)
+    case = _locked(
+        case, version, actor, may_approve_extension, _("The level above this case decides on its extension.")
+    )
     if case.extension_requested is None:
         raise ValidationError(_("No extension is waiting for a decision."))
-    if not may_decide_extension(actor, case):
-        raise PermissionDenied(_("The level above this case decides on its extension."))
     asked_by = case.events.filter(kind=Kind.EXTENSION_REQUESTED).latest("at", "pk").actor_id
     if asked_by == actor.pk:
         raise PermissionDenied(_("Someone else must decide on an extension you asked for."))
@@ -416,9 +412,7 @@ def _attach(case, actor, upload):
 @transaction.atomic
 def attach(*, actor, case, files):
     """Add photos and documents (already checked by the form) to a case."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("household").get(pk=case.pk)
-    if not may_follow(actor, case):
-        raise PermissionDenied(_("Only the cadres answering for this case can add to it."))
+    case = _locked(case, None, actor, may_follow, _("Only the cadres answering for this case can add to it."))
     return [_attach(case, actor, upload) for upload in files]
 
 

@@ -7,7 +7,7 @@ refused step changes nothing.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
@@ -192,9 +192,12 @@ class CaseStepMixin(LoginRequiredMixin):
 
     http_method_names = ["post"]
     form_class = None
+    may = staticmethod(services.may_handle)  # who may send this form at all (403 for the rest)
 
     def post(self, request, pk, **kwargs):
         self.case = scoped_object_or_404(request.user, CASE_PAGES.all(), pk=pk)
+        if not self.allowed(request.user, self.case):
+            raise PermissionDenied
         form = self.get_form()
         if not form.is_valid():
             messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
@@ -208,13 +211,19 @@ class CaseStepMixin(LoginRequiredMixin):
     def get_form(self):
         return self.form_class(self.request.POST, self.request.FILES)
 
+    def allowed(self, user, case):
+        return self.may(user, case)
+
 
 class StepView(CaseStepMixin, View):
-    def get_form(self):
+    def allowed(self, user, case):
         name = self.kwargs["name"]
         if name not in workflow.TRANSITIONS:
             raise Http404
-        return StepForm(self.request.POST, case=self.case, name=name)
+        return (services.may_follow if name in services.FOLLOWER_TRANSITIONS else services.may_handle)(user, case)
+
+    def get_form(self):
+        return StepForm(self.request.POST, case=self.case, name=self.kwargs["name"])
 
     def act(self, form):
         name = self.kwargs["name"]
@@ -244,6 +253,7 @@ class AssignView(CaseStepMixin, View):
 
 class NoteView(CaseStepMixin, View):
     form_class = NoteForm
+    may = staticmethod(services.may_follow)
 
     def act(self, form):
         services.add_note(actor=self.request.user, case=self.case, **form.cleaned_data)
@@ -252,6 +262,7 @@ class NoteView(CaseStepMixin, View):
 
 class AttachView(CaseStepMixin, View):
     form_class = AttachForm
+    may = staticmethod(services.may_follow)
 
     def act(self, form):
         added = services.attach(actor=self.request.user, case=self.case, files=form.cleaned_data["files"])
@@ -268,6 +279,7 @@ class ExtensionRequestView(CaseStepMixin, View):
 
 class ExtensionDecisionView(CaseStepMixin, View):
     form_class = ExtensionDecisionForm
+    may = staticmethod(services.may_approve_extension)
 
     def act(self, form):
         services.decide_extension(actor=self.request.user, case=self.case, **form.cleaned_data)

@@ -25,6 +25,7 @@ class World:
     cadres: dict = field(default_factory=dict)
     households: dict = field(default_factory=dict)
     residents: dict = field(default_factory=dict)
+    cases: dict = field(default_factory=dict)  # made on demand by tests/test_access_matrix.py
 
 
 @pytest.fixture(autouse=True)

@@ -133,6 +133,47 @@ POLICY = {
 }
 PERSONAS = tuple(POLICY)
 
+# Cases (cases/models.py): where each target case stands, and who sees, handles and follows it.
+# see: the case page opens (the registry's view over its place, a department it was dispatched
+# to, or having reported it); handle: the level holding it or a post above it over the same place;
+# follow: anyone on its chain, whatever level holds it (on-site updates, the resident's verdict).
+CASE_TARGETS = ("rep", "g1a_grid", "g2_grid", "g1a_village", "g3_township", "g1a_dept", "notice", "h1", "volunteer")
+G1_CASES = {"rep", "g1a_grid", "g1a_village", "g1a_dept", "notice"}
+T1_CASES = set(CASE_TARGETS) - {"h1"}
+
+
+@dataclass(frozen=True)
+class CaseGrants:
+    see: frozenset = frozenset()
+    handle: frozenset = frozenset()
+    follow: frozenset = frozenset()
+    report: bool = True  # may register cases somewhere
+
+
+def case_grants(see=(), handle=(), follow=(), report=True):
+    return CaseGrants(frozenset(see), frozenset(handle), frozenset(handle) | frozenset(follow), report)
+
+
+CASE_POLICY = {
+    "anonymous": None,
+    "leader": case_grants(G1_CASES | {"volunteer"}, {"rep", "g1a_grid", "volunteer"}, G1_CASES),
+    "member": case_grants(G1_CASES | {"volunteer"}, {"rep", "g1a_grid", "volunteer"}, G1_CASES),
+    "neighbour": case_grants({"g2_grid"}, {"g2_grid"}),
+    "village": case_grants(
+        G1_CASES | {"g2_grid", "volunteer"}, {"rep", "g1a_grid", "g2_grid", "g1a_village", "volunteer"}, G1_CASES
+    ),
+    # group 1 of v1 only: the volunteer's case names no group, so it is not theirs
+    "resident_cadre": case_grants(G1_CASES, {"rep", "g1a_grid", "g1a_village"}, G1_CASES),
+    "township": case_grants(T1_CASES, T1_CASES - {"g1a_dept", "notice"}, T1_CASES),
+    "other_township": case_grants({"h1"}, {"h1"}),
+    "representative": case_grants(G1_CASES, {"rep"}, G1_CASES),
+    "department": case_grants({"g1a_dept", "notice"}, {"g1a_dept", "notice"}, report=False),
+    "volunteer": case_grants({"volunteer"}),
+    "superuser": case_grants(CASE_TARGETS, CASE_TARGETS),
+}
+# Who approves an extension of the grid-level case g1a_grid: the village level and above.
+EXTENSION_APPROVERS = {"village", "resident_cadre", "township", "superuser"}
+
 # ---------------------------------------------------------------------------------------------
 # Rules: from a persona's grants and a target to the status of a signed-in request.
 
@@ -195,6 +236,35 @@ def on_grid_records(g, target):
     return 200 if target in g.grids else 403
 
 
+def on_case(action=None, done=200):
+    def rule(g, target, persona=None):
+        c = CASE_POLICY[persona]
+        if target not in c.see:
+            return 404
+        if action and target not in getattr(c, action):
+            return 403
+        return done
+
+    rule.by_persona = True
+    return rule
+
+
+def approves_extension(g, target, persona=None):
+    if target not in CASE_POLICY[persona].see:
+        return 404
+    return 302 if persona in EXTENSION_APPROVERS else 403
+
+
+approves_extension.by_persona = True
+
+
+def reports_anywhere(g, target, persona=None):
+    return 200 if CASE_POLICY[persona].report else 403
+
+
+reports_anywhere.by_persona = True
+
+
 def cadre_photo(g, target):
     _, township, has_photo = CADRES[target]
     return 200 if township in g.cadres and has_photo else 404
@@ -225,6 +295,69 @@ def cadre_pk(world, target):
 
 def post_pk(world, target):
     return {"pk": world.cadres[CADRES[target][0]].posts.get().pk}
+
+
+def case_pk(world, target):
+    return {"pk": case_world(world)[target].pk}
+
+
+def step_kwargs(world, target):
+    return {"pk": case_world(world)[target].pk, "name": "accept"}
+
+
+def attachment_pk(world, target):
+    return {"pk": case_world(world)[target].attachments.get().pk}
+
+
+def to_case(world, target):
+    return case_world(world)[target].get_absolute_url()
+
+
+def to_notifications(world, target):
+    return reverse("cases:notifications")
+
+
+def case_world(world):
+    """The target cases, made once per world through the services, each where CASE_TARGETS says."""
+    if getattr(world, "cases", None):
+        return world.cases
+    from cases import services
+    from cases.models import Case
+
+    u, h, p = world.users, world.households, world.places
+
+    def open_(actor, procedure="coordination", **where):
+        return services.open_case(
+            actor=u[actor],
+            case=Case(summary=f"事件{len(made)}{actor}", category="dispute", procedure=procedure, **where),
+            files=[ContentFile(jpeg_bytes(), name="photo.jpg")],
+        )
+
+    def step(actor, case, name, **kw):
+        case.refresh_from_db()
+        return services.transition(actor=u[actor], case=case, name=name, version=case.version, **kw)
+
+    made = {}
+    made["rep"] = open_("representative", household=h["g1a"])
+    made["g1a_grid"] = open_("leader", household=h["g1a"])
+    made["g2_grid"] = open_("neighbour", household=h["g2"])
+    made["g1a_village"] = open_("village", household=h["g1a"])
+    made["g3_township"] = open_("township", household=h["g3"])
+    made["h1"] = open_("other_township", household=h["h1"])
+    made["volunteer"] = open_("volunteer", grid=p["G1"])
+    dept = made["g1a_dept"] = open_("leader", household=h["g1a"])
+    step("leader", dept, "escalate", note="村里协调")
+    step("village", dept, "accept")
+    step("village", dept, "dispatch", note="请民政办", department="民政办")
+    notice = made["notice"] = open_("leader", "approval", household=h["g1a"])
+    step("leader", notice, "submit_for_verification")
+    step("village", notice, "accept")
+    step("village", notice, "verify_and_submit", department="民政办")
+    step("department", notice, "accept")
+    step("department", notice, "decide", note="同意")
+    step("department", notice, "publish_notice")
+    world.cases = {key: Case.objects.get(pk=case.pk) for key, case in made.items()}
+    return world.cases
 
 
 def no_kwargs(world, target):
@@ -284,6 +417,30 @@ PAGES = {
     "villages:post_end": Page(
         on_cadre("manage", done=302), tuple(CADRES), post_pk, "post", {"ended_on": "2024-06-30"}, to_cadre
     ),
+    "cases:list": Page(signed_in),
+    "cases:queue": Page(signed_in),
+    "cases:inbox": Page(signed_in),
+    "cases:emergencies": Page(signed_in),
+    "cases:notifications": Page(signed_in),
+    "cases:notifications_read": Page(signs_out, method="post", redirect=to_notifications),
+    "cases:household_search": Page(signed_in),
+    "cases:create": Page(reports_anywhere),
+    "cases:report_birth": Page(reports_anywhere),
+    "cases:report_migrant": Page(reports_anywhere),
+    "cases:detail": Page(on_case(), CASE_TARGETS, case_pk),
+    "cases:notice": Page(on_case(), ("notice",), case_pk),
+    "cases:attachment": Page(on_case(), ("g1a_grid", "g2_grid", "h1"), attachment_pk),
+    "cases:step": Page(on_case("handle", 302), CASE_TARGETS, step_kwargs, "post", {"version": 0}, to_case),
+    "cases:assign": Page(on_case("handle", 302), CASE_TARGETS, case_pk, "post", {"version": 0}, to_case),
+    "cases:note": Page(on_case("follow", 302), CASE_TARGETS, case_pk, "post", {"note": "到现场查看"}, to_case),
+    "cases:attach": Page(on_case("follow", 302), CASE_TARGETS, case_pk, "post", {}, to_case),
+    "cases:extension_request": Page(
+        on_case("handle", 302), CASE_TARGETS, case_pk, "post", {"version": 0, "days": 2, "reason": "等材料"}, to_case
+    ),
+    "cases:extension_decision": Page(
+        approves_extension, ("g1a_grid",), case_pk, "post", {"version": 0, "approve": "yes"}, to_case
+    ),
+    "cases:deadlines": Page(manages_place, TOWNSHIPS, place_pk),
 }
 # Open to everyone; checked in test_public_pages_open_to_anyone.
 PUBLIC = {"accounts:login", "set_language"}
@@ -292,7 +449,10 @@ PUBLIC = {"accounts:login", "set_language"}
 def expected(persona, name, target):
     if POLICY[persona] is None:
         return 302
-    return PAGES[name].expect(POLICY[persona], target)
+    rule = PAGES[name].expect
+    if getattr(rule, "by_persona", False):
+        return rule(POLICY[persona], target, persona=persona)
+    return rule(POLICY[persona], target)
 
 
 CASES = [(name, persona, target) for name, page in PAGES.items() for target in page.targets for persona in PERSONAS]
@@ -349,12 +509,20 @@ def target_names(world, name, target):
         return [world.places[target].name]
     if kwargs in (cadre_pk, post_pk):
         return [world.cadres[CADRES[target][0]].name]
+    if kwargs in (case_pk, step_kwargs, attachment_pk):
+        return [case_world(world)[target].summary]
     return []
 
 
 def hidden_names(world, persona):
     """Heads and residents of households outside the persona's view: no page of theirs may show them."""
-    seen = POLICY[persona].see
+    seen = set(POLICY[persona].see)
+    if getattr(world, "cases", None):  # a case shows whom it concerns to those who see the case
+        seen |= {
+            key
+            for key, household in world.households.items()
+            if any(world.cases[c].household_id == household.pk for c in CASE_POLICY[persona].see)
+        }
     names = []
     for key, household in world.households.items():
         if key not in seen:
