@@ -23,8 +23,8 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     urgency = django_filters.ChoiceFilter(
-        label=_("Deadline"),
-        choices=[(Urgency.RED, _("Overdue")), (Urgency.YELLOW, _("Due soon"))],
+        label=_("Handling"),
+        choices=[("in_hand", _("Being handled")), (Urgency.RED, _("Overdue")), (Urgency.YELLOW, _("Due soon"))],
         method="filter_urgency",
     )
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
@@ -49,6 +49,8 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_urgency(self, queryset, name, value):
         now = timezone.now()
+        if value == "in_hand":
+            return queryset.filter(status__in=IN_HAND)
         if value == Urgency.RED:
             return queryset.filter(status__in=IN_HAND, due_at__lte=now)
         return queryset.filter(status__in=IN_HAND, warn_at__lte=now, due_at__gt=now)

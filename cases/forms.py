@@ -172,7 +172,6 @@ class IntakeForm(forms.ModelForm):
             "files",
         ]
         widgets = {
-            "summary": forms.TextInput(attrs={"autofocus": True}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -180,6 +179,9 @@ class IntakeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["household"].queryset = reportable_households(user)
+        # Keyboard first: the cursor starts in the first field still empty.
+        first = "summary" if self.initial.get("household") else "household"
+        self.fields[first].widget.attrs["autofocus"] = True
         self.fields["grid"].queryset = Grid.objects.for_user(user, Action.REPORT).select_related("village")
         self.fields["grid"].required = False
         self.fields["grid"].help_text = _("Needed only when the matter concerns no household.")

@@ -69,9 +69,25 @@ def test_coordination_case_from_grid_to_department_and_back(world, client):
     assert case.status == Status.CLOSED and case.satisfied is True
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds == [
-        "created", "attachment", "accept", "escalate", "accept", "dispatch", "accept", "resolve", "confirm_satisfied",
+        "created",
+        "attachment",
+        "accept",
+        "escalate",
+        "accept",
+        "dispatch",
+        "accept",
+        "resolve",
+        "confirm_satisfied",
     ] or kinds == [
-        "created", "accept", "attachment", "escalate", "accept", "dispatch", "accept", "resolve", "confirm_satisfied",
+        "created",
+        "accept",
+        "attachment",
+        "escalate",
+        "accept",
+        "dispatch",
+        "accept",
+        "resolve",
+        "confirm_satisfied",
     ]
     page = client.get(case.get_absolute_url()).content.decode()
     assert "已修复院墙" in page and "民政办" in page
@@ -88,8 +104,13 @@ def test_illegal_step_is_refused_with_a_message_and_changes_nothing(world, clien
     household = world.households["g1a"]
     client.post(
         reverse("cases:create"),
-        {"household": f"#{household.pk}", "summary": "路灯坏了", "category": "infrastructure",
-         "procedure": "coordination", "channel": "patrol"},
+        {
+            "household": f"#{household.pk}",
+            "summary": "路灯坏了",
+            "category": "infrastructure",
+            "procedure": "coordination",
+            "channel": "patrol",
+        },
     )
     case = Case.objects.get()
     before = case.events.count()
