@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from villages.models import Grid, Village
 
@@ -20,7 +21,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     procedure = django_filters.ChoiceFilter(label=_("Procedure"), choices=Procedure.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = django_filters.ChoiceFilter(label=pgettext_lazy("case", "Status"), choices=Status.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     urgency = django_filters.ChoiceFilter(
         label=_("Handling"),

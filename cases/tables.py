@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Case
 from .workflow import Urgency
@@ -19,7 +20,7 @@ class CaseTable(tables.Table):
     household = tables.Column(verbose_name=_("Household"), accessor="household__head_name")
     grid = tables.Column(verbose_name=_("Grid"), order_by=("grid__village__name", "grid__number"))
     level = tables.Column(verbose_name=_("Held at"))
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.Column(verbose_name=pgettext_lazy("case", "Status"))
     assignee = tables.Column(verbose_name=_("Responsible person"), order_by=("assignee__first_name",))
     due_at = tables.DateTimeColumn(verbose_name=_("Due by"), format="Y-m-d H:i")
     created_at = tables.DateTimeColumn(verbose_name=_("Registered"), format="Y-m-d H:i")
