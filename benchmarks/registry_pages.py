@@ -1,4 +1,4 @@
-"""Benchmark: the registry's pages on a township of 10,000 households (`make bench`).
+"""Benchmark: the registry's and the cases' pages on a township of 10,000 households (`make bench`).
 
 Builds the demo township at the given size in a scratch SQLite file (or in the database that
 BENCH_DATABASE_URL names, which must be empty: DATABASE_URL is never used, so a benchmark cannot
@@ -21,6 +21,7 @@ from pathlib import Path
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--cases", type=int, default=20_000, help="cases added to the demo's own (a busy year)")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
@@ -49,6 +50,9 @@ def main():
     started = time.perf_counter()
     call_command("seed_demo", households=args.households, stdout=io.StringIO())
     print(f"demo township with {Household.objects.count():,} households built in {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    add_cases(args.cases)
+    print(f"{args.cases:,} more cases added in {time.perf_counter() - started:.1f}s")
     print(f"database: {connection.vendor}")
 
     grid = Grid.objects.get(village__name="郑荣村", number=1)
@@ -66,6 +70,13 @@ def main():
         "home dashboard": reverse("home"),
         "grid page": reverse("villages:grid", args=[grid.pk]),
         "cadre directory": reverse("villages:cadre_list"),
+        "case list, page 1": reverse("cases:list"),
+        "case list, page 100": reverse("cases:list") + "?page=100",
+        "case list, overdue": reverse("cases:list") + "?urgency=red",
+        "case list, search": reverse("cases:list") + "?q=路灯",
+        "case list, overdue, xlsx": reverse("cases:list") + "?urgency=red&_export=xlsx",
+        "my queue": reverse("cases:queue"),
+        "emergency board": reverse("cases:emergencies"),
     }
     print(f"\n{'page':34} {'user':15} {'median ms':>10} {'worst ms':>9} {'queries':>8}")
     for role in (Post.Role.TOWNSHIP_STAFF, Post.Role.GRID_LEADER):
@@ -83,6 +94,66 @@ def main():
                     break
             else:
                 print(f"{label:34} {role:15} {statistics.median(times):10.1f} {max(times):9.1f} {len(queries):8}")
+
+
+def add_cases(count, seed=7):
+    """`count` cases spread over the township's households, in every procedure, level and state,
+    a tenth of those in hand overdue; written in bulk (their timelines hold one event each)."""
+    import datetime
+    import random
+
+    from django.utils import timezone
+
+    from cases.models import Case, CaseEvent, Category, Channel
+    from cases.workflow import Level, Procedure, Status
+    from villages.models import Household, Post
+
+    rng = random.Random(seed)
+    households = list(Household.objects.select_related("grid__village").only("pk", "group_id", "grid", "village_id"))
+    reporter = Post.objects.filter(role=Post.Role.GRID_LEADER).select_related("cadre").first().cadre.user_id
+    now = timezone.now()
+    summaries = ["路灯不亮", "邻里宅基地纠纷", "危房安全隐患", "低保申请", "山塘水位上涨", "道路塌方", "垃圾清运不及时"]
+    first = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    cases = []
+    for _ in range(count):
+        household = rng.choice(households)
+        created = now - datetime.timedelta(hours=rng.uniform(1, 24 * 365))
+        status = rng.choice(list(Status))
+        level = rng.choice(list(Level))
+        due = created + datetime.timedelta(days=rng.uniform(0.5, 30))
+        cases.append(
+            Case(
+                township_id=household.grid.village.township_id,
+                village_id=household.village_id,
+                grid_id=household.grid_id,
+                group_id=household.group_id,
+                household_id=household.pk,
+                procedure=rng.choice(list(Procedure)),
+                category=rng.choice(list(Category)),
+                channel=rng.choice(list(Channel)),
+                summary=rng.choice(summaries),
+                reported_by_id=reporter,
+                level=level,
+                status=status,
+                department="民政办" if level == Level.DEPARTMENT else "",
+                created_at=created,
+                arrived_at=created,
+                warn_at=due - datetime.timedelta(days=1) if due - datetime.timedelta(days=1) > created else created,
+                due_at=due,
+                closed_at=due if status == Status.CLOSED else None,
+                satisfied=rng.random() < 0.9 if status == Status.CLOSED else None,
+            )
+        )
+    Case.objects.bulk_create(cases, batch_size=2000)
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(case_id=pk, kind="created", to_level=level, to_status=status, actor_id=reporter, at=created)
+            for pk, level, status, created in Case.objects.filter(pk__gte=first).values_list(
+                "pk", "level", "status", "created_at"
+            )
+        ],
+        batch_size=2000,
+    )
 
 
 if __name__ == "__main__":
