@@ -356,6 +356,7 @@ class Notification(models.Model):
         ARRIVED = "arrived", _("A case arrived at your level")
         MOVED = "moved", _("A case you raised moved")
         EMERGENCY = "emergency", _("Emergency reported")
+        ANSWERED = "answered", _("Your request was decided")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="notifications")

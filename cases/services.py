@@ -148,7 +148,8 @@ def save_deadlines(*, actor, township, table):
 # --- events and notifications ----------------------------------------------------------------
 
 
-def _record(case, kind, actor, before, note=""):
+def _record(case, kind, actor, before, note="", tell=()):
+    """Write the event; after the commit, notify (see _notify) and tell the users in `tell`."""
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -159,18 +160,23 @@ def _record(case, kind, actor, before, note=""):
         to_status=case.status,
         note=note,
     )
-    transaction.on_commit(lambda: _notify(case, event))
+    transaction.on_commit(lambda: _notify(case, event, tell))
     return event
 
 
-def _notify(case, event):
-    """After the commit: the holders of the level the case now stands at learn it arrived (the
-    whole township centre, at once, for an emergency), and its reporter learns it moved."""
-    recipients = {}
+def _notify(case, event, tell=()):
+    """After the commit, as the case then stands: the holders of its level learn it arrived (the
+    whole township centre, at once, for an emergency) unless someone accepted it on the spot, or
+    that it came back to them reopened; the level above learns of an extension request; a new
+    responsible person learns it is theirs; its reporter learns it moved."""
+    recipients = dict.fromkeys(tell, Notification.Reason.ANSWERED)
     arrived = event.kind == Kind.CREATED or event.from_level != event.to_level
-    if case.status == Status.OPEN and arrived:
+    if (case.status == Status.OPEN and arrived) or event.kind == Kind.REOPEN:
         reason = Notification.Reason.EMERGENCY if case.procedure == Procedure.EMERGENCY else Notification.Reason.ARRIVED
         recipients.update(dict.fromkeys(handlers(case).values_list("pk", flat=True), reason))
+    if event.kind == Kind.EXTENSION_REQUESTED:
+        above = handlers(case, approver_level(case)).values_list("pk", flat=True)
+        recipients.update(dict.fromkeys(above, Notification.Reason.ARRIVED))
     if event.kind == Kind.ASSIGN and case.assignee_id:
         recipients[case.assignee_id] = Notification.Reason.ARRIVED
     if event.moved and event.kind != Kind.CREATED:
@@ -299,6 +305,8 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
             _("The public notice runs until %(date)s; close it after that.")
             % {"date": timezone.localtime(case.notice_ends_at).strftime("%Y-%m-%d %H:%M")}
         )
+    if level == Level.REPRESENTATIVE and not (case.household_id and case.household.contact_representative_id):
+        raise ValidationError(_("This household has no contact representative to send the case to."))
     case.status = status
     if level != before[0] or name == "reopen":
         _arrive(case, level, now)
@@ -397,7 +405,7 @@ def decide_extension(*, actor, case, version, approve, note=""):
     case.extension_requested, case.extension_reason = None, ""
     _save(case, ["warn_at", "due_at", "extension_requested", "extension_reason"])
     kind = Kind.EXTENSION_APPROVED if approve else Kind.EXTENSION_REFUSED
-    return _record(case, kind, actor, before, note=note.strip())
+    return _record(case, kind, actor, before, note=note.strip(), tell=[asked_by] if asked_by else [])
 
 
 def _attach(case, actor, upload):
