@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from villages import identity
@@ -79,6 +81,19 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _files_help():
+    return gettext(
+        "Photos (JPEG, PNG) up to %(photo)s MB, PDF documents up to %(pdf)s MB; at most %(count)s files."
+    ) % {
+        "photo": settings.PHOTO_MAX_UPLOAD_BYTES // 2**20,
+        "pdf": settings.CASE_DOCUMENT_MAX_BYTES // 2**20,
+        "count": settings.CASE_MAX_FILES,
+    }
+
+
+files_help = lazy(_files_help, str)  # in the language of the request that shows it
+
+
 class AttachmentsField(forms.FileField):
     """Photos (re-encoded by the registry's photo handling) and PDF documents, several at once."""
 
@@ -86,15 +101,7 @@ class AttachmentsField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text",
-            _("Photos (JPEG, PNG) up to %(photo)s MB, PDF documents up to %(pdf)s MB; at most %(count)s files.")
-            % {
-                "photo": settings.PHOTO_MAX_UPLOAD_BYTES // 2**20,
-                "pdf": settings.CASE_DOCUMENT_MAX_BYTES // 2**20,
-                "count": settings.CASE_MAX_FILES,
-            },
-        )
+        kwargs.setdefault("help_text", files_help())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

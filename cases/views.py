@@ -153,6 +153,8 @@ class CaseDetailView(ScopedViewMixin, DetailView):
         handle, follow = services.may_handle(user, case), services.may_follow(user, case)
         names = workflow.legal(procedure=case.procedure, level=case.level, status=case.status)
         allowed = [n for n in names if (follow if n in services.FOLLOWER_TRANSITIONS else handle)]
+        if case.notice_ends_at and timezone.now() < case.notice_ends_at and "close_notice" in allowed:
+            allowed.remove("close_notice")  # the notice runs its period; the page says until when
         steps = [
             (
                 name,
@@ -165,6 +167,7 @@ class CaseDetailView(ScopedViewMixin, DetailView):
         version = {"version": case.version}
         return super().get_context_data(
             steps=steps,
+            steps_names=allowed,
             can_handle=handle,
             can_follow=follow,
             assign_form=AssignForm(case=case, initial=version) if handle and case.is_in_hand else None,
