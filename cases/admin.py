@@ -28,6 +28,9 @@ class CaseAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a case and its timeline are the record
+
 
 @admin.register(Deadline)
 class DeadlineAdmin(admin.ModelAdmin):

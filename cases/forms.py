@@ -238,6 +238,7 @@ STEP_NOTE_LABELS = {
     "escalate": _("Why it cannot be solved at this level"),
     "dispatch": _("What the department should do"),
     "return": _("Why it goes back"),
+    "send_back": _("What is missing"),
     "resolve": _("The result"),
     "reopen": _("What the resident is not satisfied with"),
     "decide": _("The decision"),

@@ -218,6 +218,16 @@ class Case(models.Model):
         return f"{self.get_level_display()} · {place}" if place else self.get_level_display()
 
 
+class CaseEventQuerySet(models.QuerySet):
+    """Events are added, never changed or removed, one by one or in bulk."""
+
+    def update(self, **kwargs):
+        raise ValueError("Case events are written once and never changed.")
+
+    def delete(self):
+        raise ValueError("Case events are never deleted.")
+
+
 class CaseEvent(models.Model):
     """One change to a case, written once and never changed: the timeline is the case's record."""
 
@@ -228,6 +238,7 @@ class CaseEvent(models.Model):
         AUTO_ESCALATE = "auto_escalate", _("Escalated past its deadline")
         DISPATCH = "dispatch", _("Dispatched to a department")
         RETURN = "return", _("Returned")
+        SEND_BACK = "send_back", _("Sent back for more information")
         RESOLVE = "resolve", _("Resolved")
         CONFIRM_SATISFIED = "confirm_satisfied", _("Resident satisfied; closed")
         REOPEN = "reopen", _("Reopened: resident not satisfied")
@@ -244,7 +255,7 @@ class CaseEvent(models.Model):
         EXTENSION_REFUSED = "extension_refused", _("Extension refused")
         ATTACHMENT = "attachment", _("File attached")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("what happened"), max_length=32, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -261,6 +272,8 @@ class CaseEvent(models.Model):
     to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case event")

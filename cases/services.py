@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from villages import services as registry
 from villages.jurisdiction import Action, jurisdiction_for
@@ -27,6 +28,7 @@ from .workflow import IN_HAND, Level, Procedure, Status
 
 log = logging.getLogger(__name__)
 Kind = CaseEvent.Kind
+CHANGED = _lazy("Someone changed this case a moment ago. Look at it again before you act.")
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -192,15 +194,14 @@ def _notify(case, event, tell=()):
 
 
 def _locked(case, version, actor, may, refusal=None):
-    """The case row, locked (on PostgreSQL), if `actor` `may` act on it (PermissionDenied) and
-    nobody changed it since `version` (ValidationError)."""
+    """The case row, locked (on PostgreSQL), if nobody changed it since `version` (ValidationError:
+    the one who lost a race learns the case changed, even if it has since moved out of their
+    hands) and `actor` `may` act on it (PermissionDenied)."""
     locked = Case.objects.select_for_update(of=("self",)).select_related("household", "group").get(pk=case.pk)
+    if version is not None and locked.version != int(version):
+        raise ValidationError(CHANGED, code="case_changed")
     if not may(actor, locked):
         raise PermissionDenied(refusal or _("This case is held at a level you do not act for."))
-    if version is not None and locked.version != int(version):
-        raise ValidationError(
-            _("Someone changed this case a moment ago. Look at it again before you act."), code="case_changed"
-        )
     return locked
 
 
@@ -210,9 +211,7 @@ def _save(case, fields):
         version=F("version") + 1, **{name: getattr(case, name) for name in fields}
     )
     if changed != 1:
-        raise ValidationError(
-            _("Someone changed this case a moment ago. Look at it again before you act."), code="case_changed"
-        )
+        raise ValidationError(CHANGED, code="case_changed")
     case.version += 1
 
 
@@ -248,8 +247,6 @@ def open_case(*, actor, case, result="", start_level=None, files=()):
         raise ValidationError(_("You can send a case to your own level or one below it, not above."))
     if case.procedure == Procedure.GENERAL and not result.strip():
         raise ValidationError({"result": _("Say how the matter was handled on the spot.")})
-    if case.procedure == Procedure.APPROVAL and level > Level.VILLAGE:
-        level = Level.GRID  # the grid leader collects the information for an approval
     status, level = workflow.initial(case.procedure, level)
     now = timezone.now()
     case.reported_by = actor
@@ -308,6 +305,8 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
     if level == Level.REPRESENTATIVE and not (case.household_id and case.household.contact_representative_id):
         raise ValidationError(_("This household has no contact representative to send the case to."))
     case.status = status
+    if status not in IN_HAND:  # a request for more time lapses with the handling it was for
+        case.extension_requested, case.extension_reason = None, ""
     if level != before[0] or name == "reopen":
         _arrive(case, level, now)
         case.assignee = None

@@ -134,6 +134,7 @@ STEP_STYLES = {
     "decide": "btn-success",
     "escalate": "btn-outline-warning",
     "return": "btn-outline-secondary",
+    "send_back": "btn-outline-secondary",
     "reopen": "btn-outline-danger",
 }
 
@@ -199,6 +200,10 @@ class CaseStepMixin(LoginRequiredMixin):
 
     def post(self, request, pk, **kwargs):
         self.case = scoped_object_or_404(request.user, CASE_PAGES.all(), pk=pk)
+        sent = request.POST.get("version", "")
+        if sent.isdigit() and int(sent) != self.case.version:  # lost a race: say so, whoever they are
+            messages.error(request, services.CHANGED)
+            return redirect(self.case)
         if not self.allowed(request.user, self.case):
             raise PermissionDenied
         form = self.get_form()
@@ -327,13 +332,8 @@ class NoticeView(ScopedViewMixin, DetailView):
 # --- intake ----------------------------------------------------------------------------------
 
 
-@method_decorator(never_cache, name="get")
-class CaseCreateView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
-    """Quick intake: a general matter recorded in one screen, by keyboard."""
-
-    form_class = IntakeForm
-    template_name = "cases/case_form.html"
-    required_action = Action.REPORT
+class IntakeMixin:
+    """The intake's form handling; SubmitOnceMixin wraps it (it comes first in the view's bases)."""
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -374,6 +374,15 @@ class CaseCreateView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
         return redirect(case)
 
 
+@method_decorator(never_cache, name="get")
+class CaseCreateView(ActionAnywhereMixin, SubmitOnceMixin, IntakeMixin, FormView):
+    """Quick intake: a general matter recorded in one screen, by keyboard."""
+
+    form_class = IntakeForm
+    template_name = "cases/case_form.html"
+    required_action = Action.REPORT
+
+
 class HouseholdSearchView(LoginRequiredMixin, View):
     """The household picker's suggestions: at most 20, only households the user may report on."""
 
@@ -385,14 +394,10 @@ class HouseholdSearchView(LoginRequiredMixin, View):
         return JsonResponse({"results": [label(h) for h in households]})
 
 
-@method_decorator(never_cache, name="get")
-class NewcomerView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
-    """ "Four must report": a birth or a migrant's arrival, in one form; the resident joins the
-    household and a case records the report."""
+class NewcomerMixin:
+    """The "four must report" shortcut for a birth or a migrant's arrival, in one form: the
+    resident joins the household and a case records the report. SubmitOnceMixin wraps it."""
 
-    form_class = NewcomerForm
-    template_name = "cases/newcomer_form.html"
-    required_action = Action.REPORT
     kind = "birth"
 
     def get_form_kwargs(self):
@@ -440,6 +445,13 @@ class NewcomerView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, done % {"name": data["name"], "reference": case.reference})
         return redirect(household)
+
+
+@method_decorator(never_cache, name="get")
+class NewcomerView(ActionAnywhereMixin, SubmitOnceMixin, NewcomerMixin, FormView):
+    form_class = NewcomerForm
+    template_name = "cases/newcomer_form.html"
+    required_action = Action.REPORT
 
 
 class MigrantView(NewcomerView):

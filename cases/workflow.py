@@ -49,6 +49,7 @@ class Move(models.TextChoices):
     UP = "up"  # the next level of the chain
     DOWN = "down"  # the level below, or back to the township from a department
     DEPARTMENT = "department"
+    BACK = "back"  # an approval's own path backwards: department → village → grid
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,19 @@ TRANSITIONS = {
     "return": Transition(
         IN_HAND,
         Status.OPEN,
-        frozenset({Procedure.COORDINATION, Procedure.EMERGENCY, Procedure.APPROVAL}),
+        frozenset({Procedure.COORDINATION, Procedure.EMERGENCY}),
         levels=frozenset(Level.values) - {Level.REPRESENTATIVE},
         move=Move.DOWN,
+        needs_note=True,
+    ),
+    # An approval goes back the way it came, for more information: never below the grid that
+    # collects it, and from the department straight to the village that verified it.
+    "send_back": Transition(
+        IN_HAND,
+        Status.OPEN,
+        frozenset({Procedure.APPROVAL}),
+        levels=frozenset({Level.VILLAGE, Level.DEPARTMENT}),
+        move=Move.BACK,
         needs_note=True,
     ),
     "resolve": Transition(frozenset({Status.ACCEPTED}), Status.RESOLVED, HANDLED, needs_note=True),
@@ -142,6 +153,8 @@ def next_level(level, move):
         return level
     if move == Move.DEPARTMENT:
         return Level.DEPARTMENT
+    if move == Move.BACK:
+        return {Level.VILLAGE: Level.GRID, Level.DEPARTMENT: Level.VILLAGE}.get(level)
     if move == Move.UP:
         return Level(level + 1) if level < Level.TOWNSHIP else None
     if level == Level.DEPARTMENT:  # a department sends a case back to the township centre
@@ -183,6 +196,8 @@ def initial(procedure, level):
         return Status.CLOSED, level
     if procedure == Procedure.EMERGENCY:
         return Status.OPEN, Level.TOWNSHIP  # reported to the township centre at once
+    if procedure == Procedure.APPROVAL:
+        return Status.OPEN, Level.GRID  # the grid leader collects the information
     return Status.OPEN, level
 
 

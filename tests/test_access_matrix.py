@@ -309,6 +309,15 @@ def attachment_pk(world, target):
     return {"pk": case_world(world)[target].attachments.get().pk}
 
 
+def current_version(**data):
+    """POST data with the case's current version: the form of someone who has the page open now."""
+
+    def make(world, target):
+        return {"version": case_world(world)[target].version, **data}
+
+    return make
+
+
 def to_case(world, target):
     return case_world(world)[target].get_absolute_url()
 
@@ -378,7 +387,7 @@ class Page:
     targets: tuple = (None,)
     kwargs: Callable = no_kwargs
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable = field(default_factory=dict)  # or (world, target) -> dict
     redirect: Callable = to_login  # where a signed-in 302 goes (anonymous always goes to sign in)
 
 
@@ -430,15 +439,15 @@ PAGES = {
     "cases:detail": Page(on_case(), CASE_TARGETS, case_pk),
     "cases:notice": Page(on_case(), ("notice",), case_pk),
     "cases:attachment": Page(on_case(), ("g1a_grid", "g2_grid", "h1"), attachment_pk),
-    "cases:step": Page(on_case("handle", 302), CASE_TARGETS, step_kwargs, "post", {"version": 0}, to_case),
-    "cases:assign": Page(on_case("handle", 302), CASE_TARGETS, case_pk, "post", {"version": 0}, to_case),
+    "cases:step": Page(on_case("handle", 302), CASE_TARGETS, step_kwargs, "post", current_version(), to_case),
+    "cases:assign": Page(on_case("handle", 302), CASE_TARGETS, case_pk, "post", current_version(), to_case),
     "cases:note": Page(on_case("follow", 302), CASE_TARGETS, case_pk, "post", {"note": "到现场查看"}, to_case),
     "cases:attach": Page(on_case("follow", 302), CASE_TARGETS, case_pk, "post", {}, to_case),
     "cases:extension_request": Page(
-        on_case("handle", 302), CASE_TARGETS, case_pk, "post", {"version": 0, "days": 2, "reason": "等材料"}, to_case
+        on_case("handle", 302), CASE_TARGETS, case_pk, "post", current_version(days=2, reason="等材料"), to_case
     ),
     "cases:extension_decision": Page(
-        approves_extension, ("g1a_grid",), case_pk, "post", {"version": 0, "approve": "yes"}, to_case
+        approves_extension, ("g1a_grid",), case_pk, "post", current_version(approve="yes"), to_case
     ),
     "cases:deadlines": Page(manages_place, TOWNSHIPS, place_pk),
 }
@@ -481,7 +490,8 @@ def fetch(client, world, persona, name, target):
         client.force_login(world.users[persona])
     page = PAGES[name]
     url = reverse(name, kwargs=page.kwargs(world, target))
-    response = getattr(client, page.method)(url, page.data)
+    data = page.data(world, target) if callable(page.data) else page.data
+    response = getattr(client, page.method)(url, data)
     body = response.getvalue() if response.streaming else response.content
     if response.streaming:
         # Close the served file. Closing a response also sends request_finished, whose
