@@ -10,11 +10,12 @@ import copy
 import datetime
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -150,9 +151,10 @@ def save_deadlines(*, actor, township, table):
 # --- events and notifications ----------------------------------------------------------------
 
 
-def _record(case, kind, actor, before, note="", tell=()):
-    """Write the event; after the commit, notify (see _notify) and tell the users in `tell`."""
+def _record(case, kind, actor, before, note="", tell=(), at=None):
+    """Write the event (at `at`, or now); after the commit, notify (see _notify) and tell `tell`."""
     event = CaseEvent.objects.create(
+        at=at or timezone.now(),
         case=case,
         kind=kind,
         actor=actor,
@@ -232,7 +234,7 @@ def _place(case):
 
 
 @transaction.atomic
-def open_case(*, actor, case, result="", start_level=None, files=()):
+def open_case(*, actor, case, result="", start_level=None, files=(), now=None):
     """Register a case. A general matter is recorded as handled on the spot (`result`); the others
     start at the reporter's level, or lower if they send it there, and are accepted on the spot
     when the reporter holds that level. An emergency goes to the township centre at once."""
@@ -248,7 +250,7 @@ def open_case(*, actor, case, result="", start_level=None, files=()):
     if case.procedure == Procedure.GENERAL and not result.strip():
         raise ValidationError({"result": _("Say how the matter was handled on the spot.")})
     status, level = workflow.initial(case.procedure, level)
-    now = timezone.now()
+    now = now or timezone.now()
     case.reported_by = actor
     case.created_at = now
     case.status = status
@@ -256,14 +258,14 @@ def open_case(*, actor, case, result="", start_level=None, files=()):
     if status == Status.CLOSED:
         case.resolved_at = case.closed_at = now
     case.save()
-    _record(case, Kind.CREATED, actor, (None, ""), note=result.strip())
+    _record(case, Kind.CREATED, actor, (None, ""), note=result.strip(), at=now)
     if status == Status.OPEN and mine == level:  # accepted on the spot by the one who met it
         before = (case.level, case.status)
         case.status, case.assignee = Status.ACCEPTED, actor
         _save(case, ["status", "assignee"])
-        _record(case, Kind.ACCEPT, actor, before)
+        _record(case, Kind.ACCEPT, actor, before, at=now)
     for upload in files:
-        _attach(case, actor, upload)
+        _attach(case, actor, upload, now)
     log.info("case opened", extra={"case": case.pk, "actor": actor.pk})
     return case
 
@@ -334,13 +336,13 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
         case.closed_at = now
         fields.append("closed_at")
     _save(case, fields)
-    _record(case, name, actor, before, note=note)
+    _record(case, name, actor, before, note=note, at=now)
     log.info("case %s", name, extra={"case": case.pk, "actor": actor.pk})
     return case
 
 
 @transaction.atomic
-def assign(*, actor, case, version, assignee):
+def assign(*, actor, case, version, assignee, now=None):
     """Name the person responsible for the case at its level (五包: every case has one)."""
     case = _locked(case, version, actor, may_handle)
     if not case.is_in_hand:
@@ -352,12 +354,12 @@ def assign(*, actor, case, version, assignee):
     if case.status == Status.OPEN:
         case.status = Status.ACCEPTED
     _save(case, ["assignee", "status"])
-    _record(case, Kind.ASSIGN, actor, before, note=assignee.get_full_name() or assignee.get_username())
+    _record(case, Kind.ASSIGN, actor, before, note=assignee.get_full_name() or assignee.get_username(), at=now)
     return case
 
 
 @transaction.atomic
-def add_note(*, actor, case, note, objection=False):
+def add_note(*, actor, case, note, objection=False, now=None):
     """An on-site progress update, or an objection raised during an approval's public notice."""
     case = _locked(case, None, actor, may_follow, _("Only the cadres answering for this case can add to it."))
     if not note.strip():
@@ -365,11 +367,11 @@ def add_note(*, actor, case, note, objection=False):
     if objection and case.status != Status.IN_NOTICE:
         raise ValidationError(_("Objections are recorded while the public notice runs."))
     before = (case.level, case.status)
-    return _record(case, Kind.OBJECTION if objection else Kind.UPDATE, actor, before, note=note.strip())
+    return _record(case, Kind.OBJECTION if objection else Kind.UPDATE, actor, before, note=note.strip(), at=now)
 
 
 @transaction.atomic
-def request_extension(*, actor, case, version, days, reason):
+def request_extension(*, actor, case, version, days, reason, now=None):
     """Ask the level above for more time at this level."""
     case = _locked(case, version, actor, may_handle)
     if not case.is_in_hand:
@@ -382,12 +384,13 @@ def request_extension(*, actor, case, version, days, reason):
     case.extension_requested = datetime.timedelta(days=days)
     case.extension_reason = reason.strip()
     _save(case, ["extension_requested", "extension_reason"])
-    note = _("%(days)s more days: %(reason)s") % {"days": days, "reason": case.extension_reason}
-    return _record(case, Kind.EXTENSION_REQUESTED, actor, before, note=note)
+    with translation.override(settings.LANGUAGE_CODE):  # the record is in the township's language
+        note = _("%(days)s more days: %(reason)s") % {"days": days, "reason": case.extension_reason}
+    return _record(case, Kind.EXTENSION_REQUESTED, actor, before, note=note, at=now)
 
 
 @transaction.atomic
-def decide_extension(*, actor, case, version, approve, note=""):
+def decide_extension(*, actor, case, version, approve, note="", now=None):
     """The level above approves (the deadlines move) or refuses a requested extension."""
     case = _locked(
         case, version, actor, may_approve_extension, _("The level above this case decides on its extension.")
@@ -404,23 +407,28 @@ def decide_extension(*, actor, case, version, approve, note=""):
     case.extension_requested, case.extension_reason = None, ""
     _save(case, ["warn_at", "due_at", "extension_requested", "extension_reason"])
     kind = Kind.EXTENSION_APPROVED if approve else Kind.EXTENSION_REFUSED
-    return _record(case, kind, actor, before, note=note.strip(), tell=[asked_by] if asked_by else [])
+    return _record(case, kind, actor, before, note=note.strip(), tell=[asked_by] if asked_by else [], at=now)
 
 
-def _attach(case, actor, upload):
+def _attach(case, actor, upload, now=None):
     kind = Attachment.Kind.DOCUMENT if upload.name.lower().endswith(".pdf") else Attachment.Kind.PHOTO
     attachment = Attachment.objects.create(
-        case=case, kind=kind, file=upload, name=getattr(upload, "original_name", upload.name)[:120], uploaded_by=actor
+        case=case,
+        kind=kind,
+        file=upload,
+        name=getattr(upload, "original_name", upload.name)[:120],
+        uploaded_by=actor,
+        uploaded_at=now or timezone.now(),
     )
-    _record(case, Kind.ATTACHMENT, actor, (case.level, case.status), note=attachment.name)
+    _record(case, Kind.ATTACHMENT, actor, (case.level, case.status), note=attachment.name, at=now)
     return attachment
 
 
 @transaction.atomic
-def attach(*, actor, case, files):
+def attach(*, actor, case, files, now=None):
     """Add photos and documents (already checked by the form) to a case."""
     case = _locked(case, None, actor, may_follow, _("Only the cadres answering for this case can add to it."))
-    return [_attach(case, actor, upload) for upload in files]
+    return [_attach(case, actor, upload, now) for upload in files]
 
 
 # --- by itself -------------------------------------------------------------------------------
@@ -462,11 +470,12 @@ def escalate_overdue(now=None):
                         "extension_reason",
                     ],
                 )
-                note = _("Not handled within the limit at %(level)s (late by %(hours)s h); moved up by itself.") % {
-                    "level": Level(before[0]).label,
-                    "hours": int(late_by.total_seconds() // 3600),
-                }
-                _record(case, Kind.AUTO_ESCALATE, None, before, note=note)
+                with translation.override(settings.LANGUAGE_CODE):
+                    note = _("Not handled within the limit at %(level)s (late by %(hours)s h); moved up by itself.") % {
+                        "level": Level(before[0]).label,
+                        "hours": int(late_by.total_seconds() // 3600),
+                    }
+                _record(case, Kind.AUTO_ESCALATE, None, before, note=note, at=now)
                 escalated += 1
         except ValidationError:  # another run moved it first
             continue
@@ -477,18 +486,18 @@ def escalate_overdue(now=None):
 
 
 @transaction.atomic
-def report_newcomer(*, actor, case, resident, categories=()):
+def report_newcomer(*, actor, case, resident, categories=(), now=None):
     """A birth or a migrant's arrival: the resident joins the household and the case records it.
     Both or neither: a resident the registry refuses leaves no case behind."""
     registry.save_resident(actor=actor, resident=resident, categories=categories)
     case.household = resident.household
-    return open_case(actor=actor, case=case, result=case.description or case.summary)
+    return open_case(actor=actor, case=case, result=case.description or case.summary, now=now)
 
 
 @transaction.atomic
-def report_death(*, actor, case, resident):
+def report_death(*, actor, case, resident, now=None):
     """A death: the resident is marked deceased (the record stays) and the case records it."""
     resident.status = resident.Status.DECEASED
     registry.save_resident(actor=actor, resident=resident, categories=resident.categories.all())
     case.household = resident.household
-    return open_case(actor=actor, case=case, result=case.description or case.summary)
+    return open_case(actor=actor, case=case, result=case.description or case.summary, now=now)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from . import identity, pinyin
 from .models import (
@@ -287,6 +288,9 @@ def build_demo_township(*, households=DEFAULT_HOUSEHOLDS, seed=DEFAULT_SEED) -> 
         created = township is None
         if created:
             township = _Builder(random.Random(seed), households).build()
+            from cases.demo import build_demo_cases  # cases imports villages: import it here
+
+            build_demo_cases(township, random.Random(seed + 1), timezone.now())
     return DemoResult(
         township=township,
         created=created,
@@ -330,6 +334,8 @@ def demo_logins(township):
 
 
 def demo_counts(township):
+    from cases.models import Case
+
     return {
         "villages": Village.objects.filter(township=township).count(),
         "grids": Grid.objects.filter(village__township=township).count(),
@@ -339,6 +345,7 @@ def demo_counts(township):
         "cadres": Cadre.objects.filter(township=township).count(),
         "users": Cadre.objects.filter(township=township, user__isnull=False).count(),
         "places": Place.objects.filter(grid__village__township=township).count(),
+        "cases": Case.objects.filter(township=township).count(),
     }
 
 
