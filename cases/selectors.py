@@ -120,7 +120,7 @@ def dashboard(user, now=None):
     return {
         "procedures": list(Procedure),
         "by_level": by_level,
-        "median_hours": round(statistics.median(durations), 1) if durations else None,
+        "median": datetime.timedelta(hours=statistics.median(durations)) if durations else None,
         "satisfaction": percent(totals["pleased"], totals["rated"]),
         "villages": [{**row, "satisfaction": percent(row["pleased"], row["rated"])} for row in villages],
         **totals,

@@ -9,19 +9,20 @@ from django.utils.translation import pgettext_lazy
 from .models import Case
 from .workflow import Urgency
 
+NOWRAP = {"td": {"class": "text-nowrap"}}
 URGENCY_BADGES = {Urgency.RED: "text-bg-danger", Urgency.YELLOW: "text-bg-warning"}
 
 
 class CaseTable(tables.Table):
-    reference = tables.Column(verbose_name=_("Number"), linkify=True, order_by=("created_at", "pk"))
+    reference = tables.Column(verbose_name=_("Number"), linkify=True, order_by=("created_at", "pk"), attrs=NOWRAP)
     summary = tables.Column(verbose_name=_("Summary"), linkify=True)
-    category = tables.Column(verbose_name=_("Category"))
-    procedure = tables.Column(verbose_name=_("Procedure"))
-    household = tables.Column(verbose_name=_("Household"), accessor="household__head_name")
+    category = tables.Column(verbose_name=_("Category"), attrs=NOWRAP)
+    procedure = tables.Column(verbose_name=_("Procedure"), attrs=NOWRAP)
+    household = tables.Column(verbose_name=_("Household"), accessor="household__head_name", attrs=NOWRAP)
     grid = tables.Column(verbose_name=_("Grid"), order_by=("grid__village__name", "grid__number"))
-    level = tables.Column(verbose_name=_("Held at"))
+    level = tables.Column(verbose_name=_("Held at"), attrs=NOWRAP)
     status = tables.Column(verbose_name=pgettext_lazy("case", "Status"))
-    assignee = tables.Column(verbose_name=_("Responsible person"), order_by=("assignee__first_name",))
+    assignee = tables.Column(verbose_name=_("Responsible person"), order_by=("assignee__first_name",), attrs=NOWRAP)
     due_at = tables.DateTimeColumn(verbose_name=_("Due by"), format="Y-m-d H:i")
     created_at = tables.DateTimeColumn(verbose_name=_("Registered"), format="Y-m-d H:i")
 
