@@ -299,7 +299,10 @@ class _Story:
 
     def note(self, actor, text, *, ago=None, after=None, objection=False, daytime=True):
         moment = self._moment(ago, after, daytime)
-        services.add_note(actor=actor, case=self.case, note=text, objection=objection, now=moment)
+        services.add_note(
+            actor=actor, case=self.case, note=text, objection=objection, version=self.case.version, now=moment
+        )
+        self.case = Case.objects.get(pk=self.case.pk)
         return self
 
     def assign(self, actor, assignee, *, ago=None, after=None):

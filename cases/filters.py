@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from villages.models import Grid, Village
 
+from .forms import as_pk
 from .models import Case, Category
 from .workflow import IN_HAND, Level, Procedure, Status, Urgency
 
@@ -16,6 +17,7 @@ from .workflow import IN_HAND, Level, Procedure, Status, Urgency
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
+        max_length=100,
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("Summary, household, number")}),
     )
@@ -25,7 +27,11 @@ class CaseFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     urgency = django_filters.ChoiceFilter(
         label=_("Handling"),
-        choices=[("in_hand", _("Being handled")), (Urgency.RED, _("Overdue")), (Urgency.YELLOW, _("Due soon"))],
+        choices=[
+            ("in_hand", _("Waiting or being handled")),
+            (Urgency.RED, _("Overdue")),
+            (Urgency.YELLOW, _("Due soon")),
+        ],
         method="filter_urgency",
     )
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
@@ -44,9 +50,9 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        number = value.rsplit("-", 1)[-1]
+        number = as_pk(value.rsplit("-", 1)[-1])
         by_text = Q(summary__contains=value) | Q(household__head_name__contains=value) | Q(location__contains=value)
-        return queryset.filter(by_text | Q(pk=number) if number.isdigit() else by_text)
+        return queryset.filter(by_text | Q(pk=number) if number is not None else by_text)
 
     def filter_urgency(self, queryset, name, value):
         now = timezone.now()

@@ -25,6 +25,16 @@ from .models import Case
 from .workflow import Level, Procedure
 
 
+def as_pk(value):
+    """A row number typed or sent by a user, or None: plain ASCII digits only ("²" is a digit to
+    Python's isdigit, not to int), and no longer than a database key."""
+    value = str(value).strip()
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 19 else None
+
+
+NOTE_LENGTH = 2000  # a note is read on every view of the case: a page, not a file
+
+
 def reportable_households(user):
     """Households the user both sees and may report on (a volunteer sees none)."""
     return Household.objects.for_user(user, Action.VIEW).for_user(user, Action.REPORT)
@@ -43,8 +53,8 @@ class HouseholdPicker(forms.CharField):
     def prepare_value(self, value):
         if isinstance(value, Household):
             return label(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            household = self.queryset.filter(pk=value).first()
+        if as_pk(value) is not None:
+            household = self.queryset.filter(pk=as_pk(value)).first()
             return label(household) if household else ""
         return value
 
@@ -52,8 +62,8 @@ class HouseholdPicker(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        number = value.rsplit("#", 1)[-1].strip() if "#" in value else ""
-        if number.isdigit():
+        number = as_pk(value.rsplit("#", 1)[-1]) if "#" in value else None
+        if number is not None:
             household = self.queryset.filter(pk=number).first()
             if household:
                 return household
@@ -148,6 +158,7 @@ class IntakeForm(forms.ModelForm):
     result = forms.CharField(
         label=_("How it was handled"),
         required=False,
+        max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For a general matter handled on the spot."),
     )
@@ -179,7 +190,7 @@ class IntakeForm(forms.ModelForm):
             "files",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3, "maxlength": 4 * NOTE_LENGTH}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -197,6 +208,15 @@ class IntakeForm(forms.ModelForm):
         self.fields["start_level"].choices = [("", _("My own level"))] + [
             (level.value, level.label) for level in Level if level < Level.DEPARTMENT
         ]
+
+    def clean_description(self):
+        description = self.cleaned_data["description"]
+        if len(description) > 4 * NOTE_LENGTH:
+            raise forms.ValidationError(
+                _("Keep the description under %(count)s characters; attach a document for more.")
+                % {"count": 4 * NOTE_LENGTH}
+            )
+        return description
 
     def clean_resident_phone(self):
         phone = self.cleaned_data["resident_phone"]
@@ -218,7 +238,9 @@ class StepForm(forms.Form):
     """One step of a case (see workflow.TRANSITIONS), sent with the version the user saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     department = forms.ChoiceField(label=_("Department"), required=False)
 
     def __init__(self, *args, case, name, **kwargs):
@@ -239,6 +261,9 @@ STEP_NOTE_LABELS = {
     "dispatch": _("What the department should do"),
     "return": _("Why it goes back"),
     "send_back": _("What is missing"),
+    "recall": _("Why the township centre takes it back"),
+    "close_dissatisfied": _("What was done, and why nothing more can be"),
+    "withdraw": _("Why it is closed without handling"),
     "resolve": _("The result"),
     "reopen": _("What the resident is not satisfied with"),
     "decide": _("The decision"),
@@ -256,7 +281,8 @@ class AssignForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Update"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Update"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
     objection = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
@@ -271,10 +297,11 @@ class ExtensionDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(
         choices=[("yes", _("Approve")), ("no", _("Refuse"))], coerce=lambda value: value == "yes"
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)  # the extension's answer
 
 
 class AttachForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     files = AttachmentsField(label=_("Photos and documents"), required=True)
 
 
@@ -334,7 +361,9 @@ class NewcomerForm(forms.ModelForm):
     """A birth or a migrant's arrival: the person joins a household, and the case records it."""
 
     household = HouseholdPicker(label=_("Household"))
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = Resident

@@ -138,6 +138,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)  # compare-and-set on every change
 
+    # A case about an unstable factor names people the registry shows only to posts that may see
+    # sensitive matters (petitioners, stability): the same holds here (jurisdiction.py).
+    sensitive_rows = Q(category=Category.UNSTABLE)
     objects = CaseQuerySet.as_manager()
     scope_paths = {
         "township": "township_id",
@@ -239,9 +242,12 @@ class CaseEvent(models.Model):
         DISPATCH = "dispatch", _("Dispatched to a department")
         RETURN = "return", _("Returned")
         SEND_BACK = "send_back", _("Sent back for more information")
+        RECALL = "recall", _("Taken back from the department by the township centre")
         RESOLVE = "resolve", _("Resolved")
         CONFIRM_SATISFIED = "confirm_satisfied", _("Resident satisfied; closed")
         REOPEN = "reopen", _("Reopened: resident not satisfied")
+        CLOSE_DISSATISFIED = "close_dissatisfied", _("Closed; the resident remains dissatisfied")
+        WITHDRAW = "withdraw", _("Closed without handling (duplicate or withdrawn)")
         SUBMIT_FOR_VERIFICATION = "submit_for_verification", _("Submitted to the village for verification")
         VERIFY_AND_SUBMIT = "verify_and_submit", _("Verified and submitted to the department")
         DECIDE = "decide", _("Decided")
@@ -317,6 +323,7 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
+    sensitive_rows = Q(case__category=Category.UNSTABLE)
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
         level: (f"case__{path}" if isinstance(path, str) else tuple(f"case__{p}" for p in path))
@@ -370,6 +377,7 @@ class Notification(models.Model):
         MOVED = "moved", _("A case you raised moved")
         EMERGENCY = "emergency", _("Emergency reported")
         ANSWERED = "answered", _("Your request was decided")
+        VERDICT = "verdict", _("A result waits for the resident's verdict")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="notifications")

@@ -21,10 +21,48 @@ def case_rows(user):
     return Case.objects.for_user(user).select_related(*ROW_RELATIONS)
 
 
-def queue(user):
-    """Cases held at a level the user acts for, in hand, most urgent first."""
-    waiting = Q(status__in=IN_HAND) | Q(status__in=[Status.DECIDED, Status.IN_NOTICE])
-    return case_rows(user).for_user(user, Action.HANDLE).filter(waiting).by_urgency()
+# The level each kind of post holds (a post acts there and below; its queue is its own level).
+OWN_LEVEL = {
+    "contact": Level.REPRESENTATIVE,
+    "grid": Level.GRID,
+    "group": Level.VILLAGE,
+    "village": Level.VILLAGE,
+    "township": Level.TOWNSHIP,
+    "department": Level.DEPARTMENT,
+}
+WAITING = Q(status__in=IN_HAND) | Q(status__in=[Status.DECIDED, Status.IN_NOTICE])
+
+
+def queue(user, now=None):
+    """My queue: what waits for me, most urgent first — cases held at my own level in my places
+    and cases I am responsible for; for the grid and the representative, results come back for
+    the resident's verdict; extension requests from the level below; for the township centre,
+    cases overdue at a department (to chase or take back)."""
+    jurisdiction = jurisdiction_for(user)
+    rows = case_rows(user)
+    if jurisdiction.everything:
+        return rows.filter(WAITING).by_urgency()
+    now = now or timezone.now()
+    mine = Q(assignee=user) & WAITING
+    for kind, here in jurisdiction.node_filters(Case, Action.HANDLE):
+        level = OWN_LEVEL.get(kind)
+        if level is None:
+            continue
+        mine |= here & Q(level=level) & WAITING
+        below = [level - 1] if Level.REPRESENTATIVE < level < Level.TOWNSHIP else []
+        if level == Level.TOWNSHIP:
+            below = [Level.VILLAGE, Level.TOWNSHIP, Level.DEPARTMENT]
+            mine |= here & Q(level=Level.DEPARTMENT, status__in=IN_HAND, due_at__lte=now)
+        if below:
+            mine |= here & Q(level__in=below, extension_requested__isnull=False)
+        if level in (Level.REPRESENTATIVE, Level.GRID):
+            mine |= here & Q(status=Status.RESOLVED)
+    return rows.filter(mine).by_urgency()
+
+
+def notifications(user):
+    """The user's notifications about cases they can still see."""
+    return Notification.objects.filter(recipient=user, event__case__in=Case.objects.for_user(user).values("pk"))
 
 
 def department_inbox(user):
@@ -54,7 +92,10 @@ def emergencies(user):
 def alerts(user):
     """What the page frame shows, in one query: unread notifications, and for the township centre
     the emergencies waiting for it to acknowledge them."""
-    counts = {"unread": Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)}
+    visible = Case.objects.for_user(user).values("pk")
+    counts = {
+        "unread": Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True, event__case__in=visible)
+    }
     if jurisdiction_for(user).has_any(Action.HANDLE, ("township",)):
         counts["emergencies"] = Case.objects.for_user(user, Action.HANDLE).unacknowledged_emergencies()
     row = (

@@ -53,6 +53,30 @@ def may_follow(user, case):
     return may_handle(user, case) or jurisdiction_for(user).allows(Action.HANDLE, at_level(case, Level.REPRESENTATIVE))
 
 
+def may_verdict(user, case):
+    """Recording the resident's verdict on a result: the grid and the representative over the
+    place, and the posts above them (not the department that gave the result)."""
+    return jurisdiction_for(user).allows(Action.HANDLE, at_level(case, Level.REPRESENTATIVE))
+
+
+def may_recall(user, case):
+    """Taking a case back from a department: the township centre over the case's place."""
+    return jurisdiction_for(user).allows(Action.HANDLE, at_level(case, Level.TOWNSHIP))
+
+
+# Who may take a step; the rest are for the level holding the case and those above it.
+STEP_PERMISSIONS = {
+    "confirm_satisfied": may_verdict,
+    "reopen": may_verdict,
+    "close_dissatisfied": may_verdict,
+    "recall": may_recall,
+}
+
+
+def may_take(user, case, name):
+    return STEP_PERMISSIONS.get(name, may_handle)(user, case)
+
+
 def own_level(user, case):
     """The highest level below the department at which `user` may act on this case, or None."""
     for level in (Level.TOWNSHIP, Level.VILLAGE, Level.GRID, Level.REPRESENTATIVE):
@@ -70,8 +94,16 @@ def may_approve_extension(user, case):
     return jurisdiction_for(user).allows(Action.HANDLE, at_level(case, approver_level(case)))
 
 
+def extension_asker(case):
+    event = case.events.filter(kind=Kind.EXTENSION_REQUESTED).order_by("-at", "-pk").first()
+    return event.actor_id if event else None
+
+
 def may_decide_extension(user, case):
-    return case.extension_requested is not None and may_approve_extension(user, case)
+    """The level above decides on a pending request, but not the one who asked for it."""
+    return (
+        case.extension_requested is not None and may_approve_extension(user, case) and extension_asker(case) != user.pk
+    )
 
 
 def handlers(case, level=None):
@@ -178,6 +210,11 @@ def _notify(case, event, tell=()):
     if (case.status == Status.OPEN and arrived) or event.kind == Kind.REOPEN:
         reason = Notification.Reason.EMERGENCY if case.procedure == Procedure.EMERGENCY else Notification.Reason.ARRIVED
         recipients.update(dict.fromkeys(handlers(case).values_list("pk", flat=True), reason))
+    if event.kind == Kind.RESOLVE and case.level > Level.GRID:  # the result comes back down
+        for level in (Level.GRID, Level.REPRESENTATIVE):
+            recipients.update(
+                dict.fromkeys(handlers(case, level).values_list("pk", flat=True), Notification.Reason.VERDICT)
+            )
     if event.kind == Kind.EXTENSION_REQUESTED:
         above = handlers(case, approver_level(case)).values_list("pk", flat=True)
         recipients.update(dict.fromkeys(above, Notification.Reason.ARRIVED))
@@ -270,15 +307,13 @@ def open_case(*, actor, case, result="", start_level=None, files=(), now=None):
     return case
 
 
-# Transitions the chain may take whatever level holds the case: the result comes back down.
-FOLLOWER_TRANSITIONS = {"confirm_satisfied", "reopen"}
 NEEDS_DEPARTMENT = {"dispatch", "verify_and_submit"}
 
 
 @transaction.atomic
 def transition(*, actor, case, name, version, note="", department="", now=None):
     """Take transition `name` (see workflow.TRANSITIONS) as `actor`, or raise and change nothing."""
-    case = _locked(case, version, actor, may_follow if name in FOLLOWER_TRANSITIONS else may_handle)
+    case = _locked(case, version, actor, STEP_PERMISSIONS.get(name, may_handle))
     try:
         status, level = workflow.apply(name, procedure=case.procedure, level=case.level, status=case.status)
     except workflow.IllegalTransition:
@@ -287,6 +322,9 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
             % {"status": case.get_status_display(), "level": case.get_level_display()},
             code="illegal_transition",
         ) from None
+    if name == "return" and case.level == Level.DEPARTMENT:  # back to whoever dispatched it
+        dispatched = case.events.filter(kind=Kind.DISPATCH).order_by("-at", "-pk").first()
+        level = Level(dispatched.from_level) if dispatched else Level.TOWNSHIP
     note = note.strip()
     if workflow.TRANSITIONS[name].needs_note and not note:
         raise ValidationError({"note": _("Write the reason or the result for this step.")})
@@ -314,6 +352,8 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
         case.assignee = None
     if name == "accept":
         case.assignee = actor
+        if case.procedure == Procedure.EMERGENCY:  # acknowledged: now a day to resolve it
+            case.warn_at, case.due_at = (now + limit for limit in workflow.EMERGENCY_HANDLING)
     elif name == "reopen":
         case.assignee = actor if level == before[0] and may_handle(actor, case) else None
         case.reopened += 1
@@ -326,6 +366,12 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
     elif name == "confirm_satisfied":
         case.satisfied, case.closed_at = True, now
         fields += ["satisfied", "closed_at"]
+    elif name == "close_dissatisfied":
+        case.satisfied, case.closed_at = False, now
+        fields += ["satisfied", "closed_at"]
+    elif name == "withdraw":
+        case.closed_at = now
+        fields.append("closed_at")
     elif name == "decide":
         case.decision = note
         fields.append("decision")
@@ -359,14 +405,16 @@ def assign(*, actor, case, version, assignee, now=None):
 
 
 @transaction.atomic
-def add_note(*, actor, case, note, objection=False, now=None):
-    """An on-site progress update, or an objection raised during an approval's public notice."""
-    case = _locked(case, None, actor, may_follow, _("Only the cadres answering for this case can add to it."))
+def add_note(*, actor, case, note, objection=False, version=None, now=None):
+    """An on-site progress update, or an objection raised during an approval's public notice.
+    It changes the case's version: the same note sent twice from one page is written once."""
+    case = _locked(case, version, actor, may_follow, _("Only the cadres answering for this case can add to it."))
     if not note.strip():
         raise ValidationError({"note": _("Write what happened.")})
     if objection and case.status != Status.IN_NOTICE:
         raise ValidationError(_("Objections are recorded while the public notice runs."))
     before = (case.level, case.status)
+    _save(case, [])
     return _record(case, Kind.OBJECTION if objection else Kind.UPDATE, actor, before, note=note.strip(), at=now)
 
 
@@ -397,9 +445,9 @@ def decide_extension(*, actor, case, version, approve, note="", now=None):
     )
     if case.extension_requested is None:
         raise ValidationError(_("No extension is waiting for a decision."))
-    asked_by = case.events.filter(kind=Kind.EXTENSION_REQUESTED).latest("at", "pk").actor_id
+    asked_by = extension_asker(case)
     if asked_by == actor.pk:
-        raise PermissionDenied(_("Someone else must decide on an extension you asked for."))
+        raise ValidationError(_("Someone else must decide on an extension you asked for."))
     before = (case.level, case.status)
     if approve:
         case.warn_at += case.extension_requested
@@ -425,9 +473,10 @@ def _attach(case, actor, upload, now=None):
 
 
 @transaction.atomic
-def attach(*, actor, case, files, now=None):
-    """Add photos and documents (already checked by the form) to a case."""
-    case = _locked(case, None, actor, may_follow, _("Only the cadres answering for this case can add to it."))
+def attach(*, actor, case, files, version=None, now=None):
+    """Add photos and documents (already checked by the form) to a case; sent twice, once."""
+    case = _locked(case, version, actor, may_follow, _("Only the cadres answering for this case can add to it."))
+    _save(case, [])
     return [_attach(case, actor, upload, now) for upload in files]
 
 
@@ -440,7 +489,8 @@ def escalate_overdue(now=None):
     climbed has a new deadline and is not overdue any more, so a second run finds nothing."""
     now = now or timezone.now()
     escalated = 0
-    candidates = Case.objects.overdue(now).exclude(procedure=Procedure.APPROVAL).filter(level__lt=Level.TOWNSHIP)
+    escalating = workflow.TRANSITIONS["escalate"].procedures
+    candidates = Case.objects.overdue(now).filter(procedure__in=escalating, level__lt=Level.TOWNSHIP)
     tables = {}
     for pk, version in candidates.values_list("pk", "version"):
         try:
@@ -452,7 +502,9 @@ def escalate_overdue(now=None):
                 if level is None:
                     continue
                 before = (case.level, case.status)
-                table = tables.setdefault(case.township_id, deadlines(case.township_id))
+                if case.township_id not in tables:
+                    tables[case.township_id] = deadlines(case.township_id)
+                table = tables[case.township_id]
                 late_by = now - case.due_at
                 case.status = Status.OPEN
                 _arrive(case, level, now, table)
@@ -492,6 +544,21 @@ def report_newcomer(*, actor, case, resident, categories=(), now=None):
     registry.save_resident(actor=actor, resident=resident, categories=categories)
     case.household = resident.household
     return open_case(actor=actor, case=case, result=case.description or case.summary, now=now)
+
+
+REGISTRATION_TIME = (25 * datetime.timedelta(days=1), 30 * datetime.timedelta(days=1))
+
+
+@transaction.atomic
+def report_unregistered_birth(*, actor, case, now=None):
+    """A birth reported before the child has an ID number: a case stays open at the reporter's
+    level to add the child once registered, with a month for it (the registration takes that)."""
+    case.procedure = Procedure.COORDINATION
+    case = open_case(actor=actor, case=case, now=now)
+    now = now or timezone.now()
+    case.warn_at, case.due_at = (now + limit for limit in REGISTRATION_TIME)
+    _save(case, ["warn_at", "due_at"])
+    return case
 
 
 @transaction.atomic

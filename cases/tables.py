@@ -63,6 +63,22 @@ class CaseTable(tables.Table):
     def value_due_at(self, record, value):
         return when(value) if record.is_in_hand else ""
 
+    def value_created_at(self, value):
+        return when(value)
+
+    def as_values(self, exclude_columns=None):
+        """Rows for the .xlsx and .csv export: a cell a user typed that starts like a formula is
+        written as text, so a spreadsheet never runs what a report contained."""
+        for row in super().as_values(exclude_columns):
+            yield [defused(cell) for cell in row]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(cell):
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
 
 def when(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

@@ -5,13 +5,16 @@ outside it); the service then checks the actor's level (403) and the workflow (a
 refused step changes nothing.
 """
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,12 +42,15 @@ from .forms import (
     NewcomerForm,
     NoteForm,
     StepForm,
+    as_pk,
     label,
     reportable_households,
 )
 from .models import Attachment, Case, CaseEvent, Category, Notification
 from .tables import CaseTable
 from .workflow import Level, Procedure
+
+log = logging.getLogger(__name__)
 
 CASE_PAGES = Case.objects.select_related(
     "township",
@@ -135,6 +141,9 @@ STEP_STYLES = {
     "escalate": "btn-outline-warning",
     "return": "btn-outline-secondary",
     "send_back": "btn-outline-secondary",
+    "recall": "btn-outline-warning",
+    "close_dissatisfied": "btn-outline-secondary",
+    "withdraw": "btn-outline-secondary",
     "reopen": "btn-outline-danger",
 }
 
@@ -153,7 +162,7 @@ class CaseDetailView(ScopedViewMixin, DetailView):
         case, user = self.object, self.request.user
         handle, follow = services.may_handle(user, case), services.may_follow(user, case)
         names = workflow.legal(procedure=case.procedure, level=case.level, status=case.status)
-        allowed = [n for n in names if (follow if n in services.FOLLOWER_TRANSITIONS else handle)]
+        allowed = [n for n in names if services.may_take(user, case, n)]
         if case.notice_ends_at and timezone.now() < case.notice_ends_at and "close_notice" in allowed:
             allowed.remove("close_notice")  # the notice runs its period; the page says until when
         steps = [
@@ -172,9 +181,11 @@ class CaseDetailView(ScopedViewMixin, DetailView):
             can_handle=handle,
             can_follow=follow,
             assign_form=AssignForm(case=case, initial=version) if handle and case.is_in_hand else None,
-            note_form=NoteForm() if follow else None,
-            objection_form=NoteForm(initial={"objection": True}) if follow and case.status == "in_notice" else None,
-            attach_form=AttachForm() if follow else None,
+            note_form=NoteForm(initial=version) if follow else None,
+            objection_form=(
+                NoteForm(initial={"objection": True, **version}) if follow and case.status == "in_notice" else None
+            ),
+            attach_form=AttachForm(initial=version) if follow else None,
             extension_form=(
                 ExtensionRequestForm(initial=version)
                 if handle and case.is_in_hand and case.extension_requested is None
@@ -200,8 +211,8 @@ class CaseStepMixin(LoginRequiredMixin):
 
     def post(self, request, pk, **kwargs):
         self.case = scoped_object_or_404(request.user, CASE_PAGES.all(), pk=pk)
-        sent = request.POST.get("version", "")
-        if sent.isdigit() and int(sent) != self.case.version:  # lost a race: say so, whoever they are
+        sent = as_pk(request.POST.get("version", ""))
+        if sent is not None and sent != self.case.version:  # lost a race: say so, whoever they are
             messages.error(request, services.CHANGED)
             return redirect(self.case)
         if not self.allowed(request.user, self.case):
@@ -228,7 +239,7 @@ class StepView(CaseStepMixin, View):
         name = self.kwargs["name"]
         if name not in workflow.TRANSITIONS:
             raise Http404
-        return (services.may_follow if name in services.FOLLOWER_TRANSITIONS else services.may_handle)(user, case)
+        return services.may_take(user, case, name)
 
     def get_form(self):
         return StepForm(self.request.POST, case=self.case, name=self.kwargs["name"])
@@ -264,7 +275,7 @@ class NoteView(CaseStepMixin, View):
     may = staticmethod(services.may_follow)
 
     def act(self, form):
-        services.add_note(actor=self.request.user, case=self.case, **form.cleaned_data)
+        services.add_note(actor=self.request.user, case=self.case, **form.cleaned_data)  # with its version
         messages.success(self.request, _("Added to the case's timeline."))
 
 
@@ -273,7 +284,7 @@ class AttachView(CaseStepMixin, View):
     may = staticmethod(services.may_follow)
 
     def act(self, form):
-        added = services.attach(actor=self.request.user, case=self.case, files=form.cleaned_data["files"])
+        added = services.attach(actor=self.request.user, case=self.case, **form.cleaned_data)
         messages.success(self.request, _("%(count)s file(s) attached.") % {"count": len(added)})
 
 
@@ -299,9 +310,17 @@ class AttachmentView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         attachment = scoped_object_or_404(request.user, Attachment.objects.all(), pk=pk)
-        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-        if attachment.kind == Attachment.Kind.DOCUMENT:
-            response["Content-Disposition"] = "inline"
+        try:
+            opened = attachment.file.open("rb")
+        except FileNotFoundError:
+            log.error("attachment file missing", extra={"attachment": attachment.pk})
+            raise Http404 from None
+        document = attachment.kind == Attachment.Kind.DOCUMENT  # saved, never run on the portal's origin
+        response = FileResponse(
+            opened, content_type=attachment.content_type, as_attachment=document, filename=attachment.name
+        )
+        if document:
+            response["Content-Security-Policy"] = "sandbox"
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -338,12 +357,17 @@ class IntakeMixin:
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_add_residents=jurisdiction_for(self.request.user).has_any(Action.EDIT), **kwargs
+        )
+
     def get_initial(self):
         initial = {}
         for name in ("household", "grid", "place"):
-            value = self.request.GET.get(name, "")
-            if value.isdigit():
-                initial[name] = int(value)
+            value = as_pk(self.request.GET.get(name, ""))
+            if value is not None:
+                initial[name] = value
         if self.request.GET.get("category") in Category.values:
             initial["category"] = self.request.GET["category"]
             initial["procedure"] = Procedure.COORDINATION
@@ -387,7 +411,7 @@ class HouseholdSearchView(LoginRequiredMixin, View):
     """The household picker's suggestions: at most 20, only households the user may report on."""
 
     def get(self, request):
-        term = request.GET.get("q", "").split("·")[0].strip()
+        term = request.GET.get("q", "").split("·")[0].replace("\x00", "").strip()[:50]
         if not term:
             return JsonResponse({"results": []})
         households = search_households(reportable_households(request.user), term).select_related("group")[:20]
@@ -404,8 +428,8 @@ class NewcomerMixin:
         return {**super().get_form_kwargs(), "user": self.request.user, "kind": self.kind}
 
     def get_initial(self):
-        value = self.request.GET.get("household", "")
-        return {"household": int(value)} if value.isdigit() else {}
+        value = as_pk(self.request.GET.get("household", ""))
+        return {"household": value} if value is not None else {}
 
     def get_context_data(self, **kwargs):
         title = _("Report a birth") if self.kind == "birth" else _("Report a migrant's arrival")
@@ -414,23 +438,30 @@ class NewcomerMixin:
     def form_valid(self, form):
         data = form.cleaned_data
         household = data["household"]
-        if self.kind == "birth":
-            summary = _("Birth: %(name)s, household of %(head)s") % {"name": data["name"], "head": household.head_name}
-            category = Category.POPULATION
-        else:
-            summary = _("Migrant arrival: %(name)s from %(origin)s") % {"name": data["name"], "origin": data["origin"]}
-            category = Category.MIGRANT
         note = data["note"].strip()
-        if self.kind != "birth":
-            note = " ".join(filter(None, [_("Arrived on %(date)s.") % {"date": data["arrived_on"]}, note]))
+        pending = self.kind == "birth" and not data.get("id_number")
+        with translation.override(settings.LANGUAGE_CODE):  # the record is in the township's language
+            if self.kind == "birth":
+                summary = _("Birth: %(name)s, household of %(head)s") % {
+                    "name": data["name"],
+                    "head": household.head_name,
+                }
+                category = Category.POPULATION
+                if pending:
+                    note = " ".join(
+                        filter(None, [_("Add the child to the household once registered (no ID number yet)."), note])
+                    )
+            else:
+                summary = _("Migrant arrival: %(name)s from %(origin)s") % {
+                    "name": data["name"],
+                    "origin": data["origin"],
+                }
+                category = Category.MIGRANT
+                note = " ".join(filter(None, [_("Arrived on %(date)s.") % {"date": data["arrived_on"]}, note]))
         case = Case(household=household, category=category, summary=summary[:120], description=note)
         try:
-            if self.kind == "birth" and not data.get("id_number"):
-                case.procedure = Procedure.COORDINATION
-                case.description = " ".join(
-                    filter(None, [_("Add the child to the household once registered (no ID number yet)."), note])
-                )
-                case = services.open_case(actor=self.request.user, case=case)
+            if pending:
+                case = services.report_unregistered_birth(actor=self.request.user, case=case)
                 done = _("The birth is reported; case %(reference)s stays open until the child is registered.")
             else:
                 resident = form.save(commit=False)
@@ -449,9 +480,16 @@ class NewcomerMixin:
 
 @method_decorator(never_cache, name="get")
 class NewcomerView(ActionAnywhereMixin, SubmitOnceMixin, NewcomerMixin, FormView):
+    """For those who may both report cases and add residents somewhere (403 for the rest)."""
+
     form_class = NewcomerForm
     template_name = "cases/newcomer_form.html"
     required_action = Action.REPORT
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(Action.EDIT):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class MigrantView(NewcomerView):
@@ -494,9 +532,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user).select_related(
-            "event__case__grid__village", "event__actor"
-        )
+        return selectors.notifications(self.request.user).select_related("event__case__grid__village", "event__actor")
 
 
 class NotificationsReadView(LoginRequiredMixin, View):

@@ -103,9 +103,24 @@ TRANSITIONS = {
         move=Move.BACK,
         needs_note=True,
     ),
+    # The township centre takes back a case a department does not act on (its officer left, say).
+    "recall": Transition(
+        IN_HAND,
+        Status.OPEN,
+        frozenset({Procedure.COORDINATION, Procedure.EMERGENCY}),
+        levels=frozenset({Level.DEPARTMENT}),
+        move=Move.DOWN,
+        needs_note=True,
+    ),
     "resolve": Transition(frozenset({Status.ACCEPTED}), Status.RESOLVED, HANDLED, needs_note=True),
     "confirm_satisfied": Transition(frozenset({Status.RESOLVED}), Status.CLOSED, HANDLED),
     "reopen": Transition(frozenset({Status.RESOLVED, Status.CLOSED}), Status.ACCEPTED, HANDLED, needs_note=True),
+    # The resident stays dissatisfied with a result that is all that can be done: closed, and
+    # counted as not satisfied (never pressed "satisfied" to be rid of it).
+    "close_dissatisfied": Transition(frozenset({Status.RESOLVED}), Status.CLOSED, HANDLED, needs_note=True),
+    # A duplicate, a matter withdrawn, or one that is not the portal's to handle: closed with the
+    # reason, not counted in satisfaction.
+    "withdraw": Transition(IN_HAND, Status.CLOSED, ALL, needs_note=True),
     # Approval matters: the grid collects, the village verifies and submits, the department decides.
     "submit_for_verification": Transition(
         frozenset({Status.ACCEPTED}),
@@ -224,6 +239,8 @@ DEADLINES = {
     },
 }
 NOTICE_PERIOD = 7 * DAY  # the three-level public notice of an approval matter
+# Once the township centre has acknowledged an emergency, it is to be resolved within a day.
+EMERGENCY_HANDLING = (12 * HOUR, DAY)
 
 
 class Urgency(models.TextChoices):
@@ -244,7 +261,9 @@ def urgency(*, procedure, level, status, arrived_at, now, deadlines=DEADLINES):
 
 
 def overdue_escalation(*, procedure, level):
-    """Where a case past its red limit climbs by itself, or None where the chain ends."""
-    if procedure == Procedure.APPROVAL:
-        return None  # its path is fixed by law; lateness is reported, not rerouted
+    """Where a case past its red limit climbs by itself, or None: where the chain ends, and for the
+    procedures that do not escalate (an approval's path is fixed by law, its lateness is reported,
+    not rerouted; a general matter reopened is handled where it is)."""
+    if procedure not in TRANSITIONS["escalate"].procedures:
+        return None
     return next_level(level, Move.UP)

@@ -265,6 +265,14 @@ def reports_anywhere(g, target, persona=None):
 reports_anywhere.by_persona = True
 
 
+def reports_and_edits_anywhere(g, target, persona=None):
+    """A birth or a migrant's arrival adds a resident: for those who may report and edit somewhere."""
+    return 200 if CASE_POLICY[persona].report and g.edit else 403
+
+
+reports_and_edits_anywhere.by_persona = True
+
+
 def cadre_photo(g, target):
     _, township, has_photo = CADRES[target]
     return 200 if township in g.cadres and has_photo else 404
@@ -434,14 +442,16 @@ PAGES = {
     "cases:notifications_read": Page(signs_out, method="post", redirect=to_notifications),
     "cases:household_search": Page(signed_in),
     "cases:create": Page(reports_anywhere),
-    "cases:report_birth": Page(reports_anywhere),
-    "cases:report_migrant": Page(reports_anywhere),
+    "cases:report_birth": Page(reports_and_edits_anywhere),
+    "cases:report_migrant": Page(reports_and_edits_anywhere),
     "cases:detail": Page(on_case(), CASE_TARGETS, case_pk),
     "cases:notice": Page(on_case(), ("notice",), case_pk),
     "cases:attachment": Page(on_case(), ("g1a_grid", "g2_grid", "h1"), attachment_pk),
     "cases:step": Page(on_case("handle", 302), CASE_TARGETS, step_kwargs, "post", current_version(), to_case),
     "cases:assign": Page(on_case("handle", 302), CASE_TARGETS, case_pk, "post", current_version(), to_case),
-    "cases:note": Page(on_case("follow", 302), CASE_TARGETS, case_pk, "post", {"note": "到现场查看"}, to_case),
+    "cases:note": Page(
+        on_case("follow", 302), CASE_TARGETS, case_pk, "post", current_version(note="到现场查看"), to_case
+    ),
     "cases:attach": Page(on_case("follow", 302), CASE_TARGETS, case_pk, "post", {}, to_case),
     "cases:extension_request": Page(
         on_case("handle", 302), CASE_TARGETS, case_pk, "post", current_version(days=2, reason="等材料"), to_case

@@ -41,7 +41,7 @@ _ALL = frozenset(Action)
 _CASES = frozenset({Action.REPORT, Action.HANDLE})
 ROLE_ACTIONS = {
     "township_staff": _ALL,
-    "department_officer": frozenset({Action.VIEW, Action.HANDLE}),
+    "department_officer": frozenset({Action.VIEW, Action.SENSITIVE, Action.HANDLE}),  # what is sent to them
     "resident_cadre": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _CASES,
     "area_chief": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _CASES,
     "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _CASES,
@@ -104,6 +104,14 @@ class Jurisdiction:
             for path, ids, limits in self._granted(type(obj), action)
         )
 
+    def node_filters(self, model, action):
+        """(kind of node, filter) for each kind of node `action` is granted on, before the model's
+        `scope_limits`: for pages that ask more than "may they" (a queue: "at their own level")."""
+        for level, path in model.scope_paths.items():
+            ids = self.grants.get(action, {}).get(level)
+            if ids and level != "member":
+                yield level, _match(path, ids)
+
     def has_any(self, action, levels=LEVELS):
         """Whether the user holds `action` anywhere (menus show only what can be used), optionally
         only on some kinds of node."""
@@ -154,6 +162,7 @@ def _build(user):
     jurisdiction = Jurisdiction()
     grants, reach = jurisdiction.grants, jurisdiction.reach
     grants[Action.VIEW]["reporter"].add(user.pk)
+    grants[Action.SENSITIVE]["reporter"].add(user.pk)  # whoever reported a sensitive matter knows it
     posts = Post.objects.current().filter(cadre__user=user).select_related("grid", "group", "village")
     for post in posts:
         reach["member"].add(post.township_id)
@@ -206,7 +215,14 @@ class ScopedQuerySet(models.QuerySet):
     """The queryset of every model that belongs to a place in the hierarchy."""
 
     def for_user(self, user, action=Action.VIEW):
-        return self.filter(jurisdiction_for(user).q(self.model, action))
+        """The rows `user` may `action`. A model's `sensitive_rows` (a filter: a case about an
+        unstable factor, say) are kept only for those who may also see sensitive matters there."""
+        jurisdiction = jurisdiction_for(user)
+        q = jurisdiction.q(self.model, action)
+        sensitive = getattr(self.model, "sensitive_rows", None)
+        if sensitive is not None and action != Action.SENSITIVE and not jurisdiction.everything:
+            q &= ~sensitive | jurisdiction.q(self.model, Action.SENSITIVE)
+        return self.filter(q)
 
 
 class ScopedViewMixin(LoginRequiredMixin):

@@ -5,14 +5,18 @@ from collections import Counter
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from .jurisdiction import Action, jurisdiction_for
+from .jurisdiction import REGISTRY_LEVELS, Action, jurisdiction_for
 from .models import Cadre, CareCategory, Grid, Household, Post, Resident, Village, VillagerGroup
 
 
 def visible_categories(user, obj=None):
     """Care categories the user may see (on `obj`, or anywhere when obj is None)."""
     jurisdiction = jurisdiction_for(user)
-    allowed = jurisdiction.allows(Action.SENSITIVE, obj) if obj is not None else jurisdiction.has_any(Action.SENSITIVE)
+    allowed = (
+        jurisdiction.allows(Action.SENSITIVE, obj)
+        if obj is not None
+        else jurisdiction.has_any(Action.SENSITIVE, REGISTRY_LEVELS)
+    )
     codes = [code for code in CareCategory.Code if allowed or code not in CareCategory.SENSITIVE]
     return CareCategory.objects.filter(code__in=codes)
 
@@ -53,7 +57,7 @@ def category_counts(user):
         return Counter(code for _, code in pairs)
 
     counts = count(households, [c for c in CareCategory.Code if c not in CareCategory.SENSITIVE])
-    if jurisdiction.has_any(Action.SENSITIVE):
+    if jurisdiction.has_any(Action.SENSITIVE, REGISTRY_LEVELS):
         counts |= count(households.filter(jurisdiction.q(Household, Action.SENSITIVE)), CareCategory.SENSITIVE)
     return [(category, counts.get(category.code, 0)) for category in visible_categories(user)]
 

@@ -275,26 +275,61 @@ def test_the_representative_escalates_to_the_grid(world):
     assert (case.level, case.status) == (Level.GRID, Status.OPEN)
 
 
-def test_a_department_returns_a_case_to_the_township_centre(world, django_capture_on_commit_callbacks):
-    case = at_department(world)
+def test_a_department_returns_a_case_to_the_level_that_dispatched_it(world, django_capture_on_commit_callbacks):
+    case = at_department(world)  # dispatched by the village
     act(world, case, "department", "accept")
     with django_capture_on_commit_callbacks(execute=True):
         returned = act(world, case, "department", "return", note="不属于本部门")
-    assert (returned.level, returned.status, returned.assignee) == (Level.TOWNSHIP, Status.OPEN, None)
-    assert notified(case, Reason.ARRIVED).keys() >= {"township"}
+    assert (returned.level, returned.status, returned.assignee) == (Level.VILLAGE, Status.OPEN, None)
+    assert notified(case, Reason.ARRIVED).keys() >= {"village"}
     # the case it dispatched to stays visible to the department, but its hands are off it now
     assert case in Case.objects.for_user(world.users["department"])
     with unchanged(case), pytest.raises(PermissionDenied):
         act(world, case, "department", "accept")
 
     act(world, case, "township", "accept")
-    act(world, case, "township", "return", note="村里先处理")
-    case.refresh_from_db()
-    assert (case.level, case.status) == (Level.VILLAGE, Status.OPEN)
-    act(world, case, "village", "accept")
-    act(world, case, "village", "return", note="网格处理")
+    act(world, case, "township", "return", note="网格先处理")
     case.refresh_from_db()
     assert (case.level, case.status) == (Level.GRID, Status.OPEN)
+
+
+def test_a_case_the_township_dispatched_comes_back_to_the_township(world):
+    case = at_department(world)
+    act(world, case, "department", "return", note="请乡里协调")
+    act(world, case, "village", "escalate", note="报乡综治中心")
+    act(world, case, "township", "dispatch", note="请民政办", department="民政办")
+    returned = act(world, case, "department", "return", note="不属于本部门")
+    assert (returned.level, returned.status) == (Level.TOWNSHIP, Status.OPEN)
+
+
+def test_the_township_centre_takes_back_a_case_a_department_leaves(world, django_capture_on_commit_callbacks):
+    case = at_department(world)
+    for persona in ("village", "leader", "department"):  # only the township centre recalls
+        with unchanged(case), pytest.raises(PermissionDenied):
+            act(world, case, persona, "recall", note="部门无人处理")
+    with unchanged(case), pytest.raises(ValidationError):
+        act(world, case, "township", "recall")  # with a reason
+    recalled = act(world, case, "township", "recall", note="民政办干事调离，中心收回")
+    assert (recalled.level, recalled.status) == (Level.TOWNSHIP, Status.OPEN)
+
+
+def test_the_department_does_not_record_the_residents_verdict_on_its_own_result(world):
+    case = at_department(world)
+    act(world, case, "department", "accept")
+    act(world, case, "department", "resolve", note="已办结")
+    for name in ("confirm_satisfied", "reopen", "close_dissatisfied"):
+        with unchanged(case), pytest.raises(PermissionDenied):
+            act(world, case, "department", name, note="自评")
+    closed = act(world, case, "representative", "close_dissatisfied", note="已尽力，群众仍有意见")
+    assert (closed.status, closed.satisfied) == (Status.CLOSED, False)
+
+
+def test_a_duplicate_is_withdrawn_with_a_reason_and_not_rated(world):
+    case = open_case(world)
+    with unchanged(case), pytest.raises(ValidationError):
+        act(world, case, "leader", "withdraw")
+    withdrawn = act(world, case, "leader", "withdraw", note="与20261130-3重复")
+    assert (withdrawn.status, withdrawn.satisfied, withdrawn.closed_at is not None) == (Status.CLOSED, None, True)
 
 
 def test_a_case_cannot_escalate_past_the_township_centre(world):
@@ -393,6 +428,7 @@ def test_an_approval_is_collected_verified_decided_and_published(world, django_c
     case = open_case(world, procedure=Procedure.APPROVAL, category=Category.CIVIL_AFFAIRS, summary="低保申请")
     assert set(workflow.legal(procedure=case.procedure, level=case.level, status=case.status)) == {
         "submit_for_verification",
+        "withdraw",
     }
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -463,7 +499,10 @@ def test_an_approval_sent_back_goes_the_way_it_came_department_village_grid(worl
     assert (back.level, back.status) == (Level.GRID, Status.OPEN)
     act(world, case, "leader", "accept")
     case.refresh_from_db()
-    assert workflow.legal(procedure=case.procedure, level=case.level, status=case.status) == ["submit_for_verification"]
+    assert set(workflow.legal(procedure=case.procedure, level=case.level, status=case.status)) == {
+        "submit_for_verification",
+        "withdraw",
+    }
 
 
 def test_an_approval_is_never_sent_below_the_grid_that_collects_it(world):
@@ -500,6 +539,13 @@ def test_every_transition_of_the_table_is_taken_by_these_paths(world):
     act(world, coordination, "village", "accept")
     act(world, coordination, "village", "dispatch", note="民政办", department="民政办")
     act(world, coordination, "department", "return", note="退回")
+    act(world, coordination, "village", "dispatch", note="再请民政办", department="民政办")
+    act(world, coordination, "township", "recall", note="中心收回")
+    act(world, coordination, "township", "accept")
+    act(world, coordination, "township", "resolve", note="中心办结")
+    act(world, coordination, "leader", "close_dissatisfied", note="群众仍有意见")
+    open_case(world, summary="重复登记").refresh_from_db()
+    act(world, Case.objects.get(summary="重复登记"), "leader", "withdraw", note="重复")
     approval = open_case(world, procedure=Procedure.APPROVAL, category=Category.CIVIL_AFFAIRS)
     act(world, approval, "leader", "submit_for_verification")
     act(world, approval, "village", "accept")
@@ -659,7 +705,7 @@ def test_the_level_above_approves_an_extension_and_the_dates_move(world):
 
     with unchanged(case), pytest.raises(PermissionDenied):  # the grid is not the level above the grid
         services.decide_extension(actor=world.users["leader"], case=case, version=case.version, approve=True)
-    with unchanged(case), pytest.raises(PermissionDenied):  # nobody approves their own request
+    with unchanged(case), pytest.raises(ValidationError):  # nobody approves their own request
         services.decide_extension(actor=world.users["village"], case=case, version=case.version, approve=True)
 
     event = services.decide_extension(
