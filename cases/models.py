@@ -140,7 +140,7 @@ class Case(models.Model):
 
     # A case about an unstable factor names people the registry shows only to posts that may see
     # sensitive matters (petitioners, stability): the same holds here (jurisdiction.py).
-    sensitive_rows = Q(category=Category.UNSTABLE)
+    sensitive_rows = ("category", Category.UNSTABLE)
     objects = CaseQuerySet.as_manager()
     scope_paths = {
         "township": "township_id",
@@ -323,7 +323,7 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
-    sensitive_rows = Q(case__category=Category.UNSTABLE)
+    sensitive_rows = ("case__category", Category.UNSTABLE)
     objects = ScopedQuerySet.as_manager()
     scope_paths = {
         level: (f"case__{path}" if isinstance(path, str) else tuple(f"case__{p}" for p in path))

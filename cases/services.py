@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from villages import services as registry
-from villages.jurisdiction import Action, jurisdiction_for
+from villages.jurisdiction import ROLE_ACTIONS, Action, jurisdiction_for
 from villages.models import Post
 
 from . import workflow
-from .models import Attachment, Case, CaseEvent, Deadline, Notification
+from .models import Attachment, Case, CaseEvent, Category, Deadline, Notification
 from .workflow import IN_HAND, Level, Procedure, Status
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,9 @@ def handlers(case, level=None):
         posts = posts.filter(
             role=Post.Role.DEPARTMENT_OFFICER, township_id=case.township_id, department=case.department
         )
+    if case.category == Category.UNSTABLE:  # only posts that may see sensitive matters (Case.sensitive_rows)
+        sensitive = [role for role, actions in ROLE_ACTIONS.items() if Action.SENSITIVE in actions]
+        posts = posts.filter(role__in=sensitive)
     return get_user_model().objects.filter(is_active=True, cadre__posts__in=posts).distinct().order_by("first_name")
 
 

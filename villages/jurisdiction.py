@@ -60,6 +60,8 @@ ROLE_ACTIONS = {
 # keeps sight of every case they raised.
 LEVELS = ("township", "village", "grid", "group", "contact", "member", "department", "reporter")
 REGISTRY_LEVELS = ("township", "village", "grid", "group", "contact")
+# Actions a model's `sensitive_rows` do not restrict: anyone may report a sensitive matter.
+UNGUARDED = frozenset({Action.SENSITIVE, Action.REPORT})
 # The hierarchy levels whose pages a user may open when a grant lies below them (breadcrumbs).
 NAVIGABLE = ("township", "village", "grid", "group")
 
@@ -99,7 +101,17 @@ class Jurisdiction:
 
     def allows(self, action, obj):
         """Whether this user may `action` the loaded object; no query for households and below."""
-        return self.everything or any(
+        if self.everything:
+            return True
+        sensitive = getattr(type(obj), "sensitive_rows", None)
+        if (
+            sensitive
+            and action not in UNGUARDED
+            and _follow(obj, sensitive[0]) == sensitive[1]
+            and not self.allows(Action.SENSITIVE, obj)
+        ):
+            return False
+        return any(
             _key(obj, path) in ids and all(_meets(obj, lookup, value) for lookup, value in limits.items())
             for path, ids, limits in self._granted(type(obj), action)
         )
@@ -215,13 +227,14 @@ class ScopedQuerySet(models.QuerySet):
     """The queryset of every model that belongs to a place in the hierarchy."""
 
     def for_user(self, user, action=Action.VIEW):
-        """The rows `user` may `action`. A model's `sensitive_rows` (a filter: a case about an
-        unstable factor, say) are kept only for those who may also see sensitive matters there."""
+        """The rows `user` may `action`. A model's `sensitive_rows` ((path, value): a case about an
+        unstable factor, say) are kept only for those who may also see sensitive matters there;
+        `Jurisdiction.allows` applies the same rule to a loaded object."""
         jurisdiction = jurisdiction_for(user)
         q = jurisdiction.q(self.model, action)
         sensitive = getattr(self.model, "sensitive_rows", None)
-        if sensitive is not None and action != Action.SENSITIVE and not jurisdiction.everything:
-            q &= ~sensitive | jurisdiction.q(self.model, Action.SENSITIVE)
+        if sensitive and action not in UNGUARDED and not jurisdiction.everything:
+            q &= ~Q(**{sensitive[0]: sensitive[1]}) | jurisdiction.q(self.model, Action.SENSITIVE)
         return self.filter(q)
 
 
