@@ -53,6 +53,9 @@ def main():
     started = time.perf_counter()
     add_cases(args.cases)
     print(f"{args.cases:,} more cases added in {time.perf_counter() - started:.1f}s")
+    if connection.vendor == "postgresql":  # as autovacuum does soon after a bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(f"database: {connection.vendor}")
 
     grid = Grid.objects.get(village__name="郑荣村", number=1)
