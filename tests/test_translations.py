@@ -296,6 +296,58 @@ def _pages(world):
         "move household": reverse("villages:household_move", args=[household.pk]),
         "new resident": reverse("villages:resident_create", args=[household.pk]),
         "edit resident": reverse("villages:resident_edit", args=[resident.pk]),
+        # cases
+        **_case_pages(world),
+    }
+
+
+def _case_pages(world):
+    """A coordination case that went to a department and back, and an approval under public
+    notice, moved through the services so that their timelines have every kind of line."""
+    from cases import services
+    from cases.models import Case
+
+    u, h = world.users, world.households
+    for key, cadre in world.cadres.items():  # pages name people by their names, not their logins
+        u[key].first_name = cadre.name
+        u[key].save(update_fields=["first_name"])
+
+    def step(actor, case, name, **kw):
+        case.refresh_from_db()
+        return services.transition(actor=u[actor], case=case, name=name, version=case.version, **kw)
+
+    coordination = services.open_case(
+        actor=u["leader"],
+        case=Case(household=h["g1a"], summary="院墙开裂", category="dispute", procedure="coordination"),
+    )
+    step("leader", coordination, "escalate", note="村里协调")
+    step("village", coordination, "accept")
+    step("village", coordination, "dispatch", note="请民政办", department="民政办")
+    step("department", coordination, "accept")
+    step("department", coordination, "resolve", note="已修复")
+    approval = services.open_case(
+        actor=u["leader"],
+        case=Case(household=h["g1b"], summary="低保申请", category="civil_affairs", procedure="approval"),
+    )
+    step("leader", approval, "submit_for_verification")
+    step("village", approval, "accept")
+    step("village", approval, "verify_and_submit", department="民政办")
+    step("department", approval, "accept")
+    step("department", approval, "decide", note="同意")
+    step("department", approval, "publish_notice")
+    return {
+        "case list": reverse("cases:list"),
+        "case list, overdue": reverse("cases:list") + "?urgency=red",
+        "my queue": reverse("cases:queue"),
+        "emergency board": reverse("cases:emergencies"),
+        "case, back from a department": reverse("cases:detail", args=[coordination.pk]),
+        "case, under public notice": reverse("cases:detail", args=[approval.pk]),
+        "public notice": reverse("cases:notice", args=[approval.pk]),
+        "new case": reverse("cases:create"),
+        "report a birth": reverse("cases:report_birth"),
+        "report a migrant": reverse("cases:report_migrant"),
+        "case deadlines": reverse("cases:deadlines", args=[world.places["t1"].pk]),
+        "notifications": reverse("cases:notifications"),
     }
 
 
@@ -320,6 +372,18 @@ PAGES = [
     "move household",
     "new resident",
     "edit resident",
+    "case list",
+    "case list, overdue",
+    "my queue",
+    "emergency board",
+    "case, back from a department",
+    "case, under public notice",
+    "public notice",
+    "new case",
+    "report a birth",
+    "report a migrant",
+    "case deadlines",
+    "notifications",
 ]
 
 
