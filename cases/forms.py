@@ -256,6 +256,26 @@ class StepForm(forms.Form):
             del self.fields["department"]
 
 
+# The buttons: what the step does (the timeline says what was done: CaseEvent.Kind).
+STEP_LABELS = {
+    "accept": _("Accept"),
+    "escalate": _("Escalate to the level above"),
+    "dispatch": _("Dispatch to a department"),
+    "return": _("Return to the level below"),
+    "send_back": _("Send back for more information"),
+    "recall": _("Take back from the department"),
+    "resolve": _("Resolve"),
+    "confirm_satisfied": _("Resident satisfied: close"),
+    "reopen": _("Resident not satisfied: reopen"),
+    "close_dissatisfied": _("Close, the resident still dissatisfied"),
+    "withdraw": _("Close without handling"),
+    "submit_for_verification": _("Submit to the village for verification"),
+    "verify_and_submit": _("Verify and submit to the department"),
+    "decide": _("Record the decision"),
+    "publish_notice": _("Post the public notice"),
+    "close_notice": _("End the public notice and close"),
+}
+
 STEP_NOTE_LABELS = {
     "escalate": _("Why it cannot be solved at this level"),
     "dispatch": _("What the department should do"),

@@ -33,6 +33,7 @@ from villages.models import Resident, Township
 from . import selectors, services, workflow
 from .filters import CaseFilter
 from .forms import (
+    STEP_LABELS,
     AssignForm,
     AttachForm,
     DeadlineForm,
@@ -168,7 +169,7 @@ class CaseDetailView(ScopedViewMixin, DetailView):
         steps = [
             (
                 name,
-                CaseEvent.Kind(name).label,
+                STEP_LABELS[name],
                 StepForm(case=case, name=name, initial={"version": case.version}),
                 STEP_STYLES.get(name, "btn-primary"),
             )
