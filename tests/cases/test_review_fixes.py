@@ -566,3 +566,24 @@ def test_an_attachment_whose_file_is_gone_is_not_found(world, leader):
     response = leader.get(document.get_absolute_url())
 
     assert response.status_code == 404
+
+
+# --- the export reads each column straight from the record -------------------------------------
+
+
+def test_every_column_of_the_case_table_has_an_export_value():
+    from cases.tables import EXPORTED, CaseTable
+
+    assert set(EXPORTED) == set(CaseTable.base_columns)
+
+
+def test_the_export_follows_the_lists_sort_order(world, login):
+    first = open_case(world, summary="甲事件")
+    second = open_case(world, summary="乙事件")
+    client = login(world.users["leader"])
+    for sort, expected in (("created_at", [first, second]), ("-created_at", [second, first])):
+        response = client.get(
+            reverse("cases:list"), {"_export": "csv", "sort": sort.replace("created_at", "reference")}
+        )
+        rows = response.content.decode("utf-8-sig").strip().splitlines()[1:]
+        assert [row.split(",")[0] for row in rows] == [case.reference for case in expected]
