@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -11,7 +10,7 @@ from villages.models import Grid, Village
 
 from .forms import as_pk
 from .models import Case, Category
-from .workflow import IN_HAND, Level, Procedure, Status, Urgency
+from .workflow import Level, Procedure, Status, Urgency
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -55,9 +54,6 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(by_text | Q(pk=number) if number is not None else by_text)
 
     def filter_urgency(self, queryset, name, value):
-        now = timezone.now()
         if value == "in_hand":
-            return queryset.filter(status__in=IN_HAND)
-        if value == Urgency.RED:
-            return queryset.filter(status__in=IN_HAND, due_at__lte=now)
-        return queryset.filter(status__in=IN_HAND, warn_at__lte=now, due_at__gt=now)
+            return queryset.in_hand()
+        return queryset.overdue() if value == Urgency.RED else queryset.due_soon()

@@ -67,15 +67,11 @@ def notifications(user):
 
 def department_inbox(user):
     """Everything ever dispatched to the user's departments, those still at the department first."""
-    departments = jurisdiction_for(user).grants.get(Action.HANDLE, {}).get("department", set())
-    if not departments and not jurisdiction_for(user).everything:
-        return Case.objects.none()
-    mine = Q(pk__in=[])
-    for township_id, name in departments:
-        mine |= Q(township_id=township_id, department=name)
-    if jurisdiction_for(user).everything:
-        mine = ~Q(department="")
-    return case_rows(user).filter(mine).by_urgency()
+    jurisdiction = jurisdiction_for(user)
+    if jurisdiction.everything:
+        return case_rows(user).exclude(department="").by_urgency()
+    mine = [here for kind, here in jurisdiction.node_filters(Case, Action.HANDLE) if kind == "department"]
+    return case_rows(user).filter(*mine).by_urgency() if mine else Case.objects.none()
 
 
 def emergencies(user):

@@ -27,7 +27,14 @@ from django_tables2.export import ExportMixin
 
 from accounts.views import SubmitOnceMixin
 from villages.filters import search_households
-from villages.jurisdiction import Action, ActionAnywhereMixin, ScopedViewMixin, jurisdiction_for, scoped_object_or_404
+from villages.jurisdiction import (
+    Action,
+    ActionAnywhereMixin,
+    ParentInScopeMixin,
+    ScopedViewMixin,
+    jurisdiction_for,
+    scoped_object_or_404,
+)
 from villages.models import Resident, Township
 
 from . import selectors, services, workflow
@@ -485,12 +492,7 @@ class NewcomerView(ActionAnywhereMixin, SubmitOnceMixin, NewcomerMixin, FormView
 
     form_class = NewcomerForm
     template_name = "cases/newcomer_form.html"
-    required_action = Action.REPORT
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(Action.EDIT):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    required_action = (Action.REPORT, Action.EDIT)
 
 
 class MigrantView(NewcomerView):
@@ -500,17 +502,14 @@ class MigrantView(NewcomerView):
 # --- the township's settings and the user's notifications ------------------------------------
 
 
-class DeadlineView(LoginRequiredMixin, FormView):
+class DeadlineView(ParentInScopeMixin, FormView):
     """Township staff set the deadlines of each procedure at each level."""
 
     form_class = DeadlineForm
     template_name = "cases/deadlines.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.township = scoped_object_or_404(request.user, Township.objects.all(), Action.MANAGE, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    parent_queryset = Township.objects.all()
+    parent_action = Action.MANAGE
+    parent_name = "township"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "table": services.deadlines(self.township.pk)}

@@ -284,11 +284,13 @@ class ParentInScopeMixin(LoginRequiredMixin):
 
 
 class ActionAnywhereMixin(LoginRequiredMixin):
-    """Pages that start something new: 403 for a user whose posts hold `required_action` nowhere."""
+    """Pages that start something new: 403 for a user whose posts hold `required_action` (or,
+    given a tuple, each of them) nowhere."""
 
     required_action = Action.EDIT
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not jurisdiction_for(request.user).has_any(self.required_action):
+        required = self.required_action if isinstance(self.required_action, tuple) else (self.required_action,)
+        if request.user.is_authenticated and not all(jurisdiction_for(request.user).has_any(a) for a in required):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
