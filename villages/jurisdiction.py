@@ -32,24 +32,26 @@ class Action(StrEnum):
     MANAGE = "manage"  # edit cadres, posts and the hierarchy itself
     REPORT = "report"  # register a case (事件) in a place
     HANDLE = "handle"  # act on a case held at one's own level or below (cases/models.py says which)
+    VISIT = "visit"  # log visits to households, patrols, work logs and meetings (visits/)
 
 
-# What each role may do on the node it is posted to. Volunteers see nothing of the registry but
-# report cases in their grid; department officers see and handle the cases dispatched to their
-# department (a node of its own kind) and nothing of the registry.
+# What each role may do on the node it is posted to. Field work is reporting and handling cases
+# and logging visits, patrols, work logs and meetings (a representative: at their contact
+# households). Volunteers see nothing of the registry but report cases in their grid; department
+# officers see and handle the cases dispatched to their department (a node of its own kind).
 _ALL = frozenset(Action)
-_CASES = frozenset({Action.REPORT, Action.HANDLE})
+_FIELD_WORK = frozenset({Action.REPORT, Action.HANDLE, Action.VISIT})
 ROLE_ACTIONS = {
     "township_staff": _ALL,
     "department_officer": frozenset({Action.VIEW, Action.SENSITIVE, Action.HANDLE}),  # what is sent to them
-    "resident_cadre": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _CASES,
-    "area_chief": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _CASES,
-    "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _CASES,
-    "village_director": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _CASES,
-    "committee_member": frozenset({Action.VIEW, Action.EDIT}) | _CASES,
-    "grid_leader": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _CASES,
-    "grid_member": frozenset({Action.VIEW, Action.EDIT}) | _CASES,
-    "representative": frozenset({Action.VIEW}) | _CASES,
+    "resident_cadre": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _FIELD_WORK,
+    "area_chief": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _FIELD_WORK,
+    "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _FIELD_WORK,
+    "village_director": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _FIELD_WORK,
+    "committee_member": frozenset({Action.VIEW, Action.EDIT}) | _FIELD_WORK,
+    "grid_leader": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _FIELD_WORK,
+    "grid_member": frozenset({Action.VIEW, Action.EDIT}) | _FIELD_WORK,
+    "representative": frozenset({Action.VIEW}) | _FIELD_WORK,
     "information_officer": frozenset({Action.REPORT}),
     "supervisor": frozenset({Action.REPORT}),
 }

@@ -74,15 +74,71 @@ MEETING_DAYS = 7
 
 RULES = {rule.name: rule for rule in (*HOUSEHOLD_RULES, REPRESENTATIVE_TALK)}
 DEFAULT_INTERVALS = {name: rule.days for name, rule in RULES.items()}
+CADRE_RULES = tuple(rule for rule in HOUSEHOLD_RULES if rule.visitor == Visitor.CADRE)
+
+
+class Kind(models.TextChoices):
+    """What a visit was; the kind says which rules it satisfies (SATISFIES)."""
+
+    ROUTINE = "routine", _("Routine visit")
+    KEY = "key", _("Key household visit")
+    MUST_VISIT = "must_visit", _("Must-visit household")
+    CONTACT = "contact", _("Representative's contact visit")
+    TALK = "talk", _("Special talk with a representative")
+
+
+# A cadre's visit of any kind counts for the cadres' rules, whichever category brought them; the
+# representative's contact visit counts for the contact rule only (it is the representative's own
+# duty, not the grid's); a special talk is with a representative, not a household.
+SATISFIES = {
+    Kind.ROUTINE: {rule.name for rule in CADRE_RULES},
+    Kind.KEY: {rule.name for rule in CADRE_RULES},
+    Kind.MUST_VISIT: {rule.name for rule in CADRE_RULES},
+    Kind.CONTACT: {"contact"},
+    Kind.TALK: {REPRESENTATIVE_TALK.name},
+}
+CADRE_KINDS = tuple(kind for kind, names in SATISFIES.items() if names == {rule.name for rule in CADRE_RULES})
+HOUSEHOLD_KINDS = (*CADRE_KINDS, Kind.CONTACT)
+LATE_AFTER_DAYS = 1  # a visit logged for a day before yesterday says why it comes late
+
+
+def usual_kind(categories, *, by_representative):
+    """The kind a visit to a household with these categories most likely is (the form's default)."""
+    codes = set(categories)
+    if by_representative:
+        return Kind.CONTACT
+    if codes & MUST_VISIT:
+        return Kind.MUST_VISIT
+    return Kind.KEY if codes & KEY_AND_NEEDY else Kind.ROUTINE
+
+
+def last_visits(visits):
+    """{rule name: date of the last visit satisfying it} from (kind, date) pairs."""
+    last = {}
+    for kind, on in visits:
+        for name in SATISFIES[kind]:
+            if last.get(name) is None or on > last[name]:
+                last[name] = on
+    return last
+
+
+def carried(categories):
+    """The names of the category rules a household with these care categories falls under."""
+    codes = set(categories)
+    return {rule.name for rule in HOUSEHOLD_RULES if rule.categories and codes & rule.categories}
 
 
 def applicable(categories, *, has_representative):
     """The household rules that apply to a household with these care categories."""
-    codes = set(categories)
+    return applicable_by_name(carried(categories), has_representative=has_representative)
+
+
+def applicable_by_name(names, *, has_representative):
+    """The household rules that apply, given the category rules a household falls under."""
     return [
         rule
         for rule in HOUSEHOLD_RULES
-        if (not rule.categories or codes & rule.categories)
+        if (not rule.categories or rule.name in names)
         and (rule.visitor != Visitor.REPRESENTATIVE or has_representative)
     ]
 
@@ -99,8 +155,19 @@ def next_due(categories, *, has_representative, last_visits, since, intervals=DE
     `last_visits` maps a rule's name to the date of the last visit that satisfies it (missing or
     None: none yet, counted from `since`, the date the household came under the rules). Of two
     rules due the same day, the stricter (shorter interval) is named."""
+    return due_by_name(
+        carried(categories),
+        has_representative=has_representative,
+        last_visits=last_visits,
+        since=since,
+        intervals=intervals,
+    )
+
+
+def due_by_name(names, *, has_representative, last_visits, since, intervals=DEFAULT_INTERVALS):
+    """next_due, given the category rules a household falls under (as the database query gives them)."""
     dues = []
-    for rule in applicable(categories, has_representative=has_representative):
+    for rule in applicable_by_name(names, has_representative=has_representative):
         last = last_visits.get(rule.name) or since
         days = intervals.get(rule.name, rule.days)
         dues.append((last + datetime.timedelta(days=days), days, rule))
