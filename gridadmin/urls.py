@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
+    path("visits/", include("visits.urls")),
     path("", include("villages.urls")),
 ]

@@ -5,7 +5,9 @@ from django.views.generic import TemplateView
 
 from cases import selectors as case_selectors
 from villages import selectors as registry
+from villages.jurisdiction import REGISTRY_LEVELS, Action, jurisdiction_for
 from villages.models import Township, Village
+from visits import selectors as visit_selectors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -21,5 +23,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             grids=summary["grids"][:30],
             posts=registry.current_posts({"cadre__user": user}),
             cases=case_selectors.dashboard(user),
+            visits=(
+                visit_selectors.dashboard(user)
+                if jurisdiction_for(user).has_any(Action.VIEW, REGISTRY_LEVELS)
+                else None
+            ),
             **kwargs,
         )

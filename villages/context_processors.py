@@ -7,4 +7,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"sees_registry": jurisdiction_for(user).has_any(Action.VIEW, REGISTRY_LEVELS)}
+    jurisdiction = jurisdiction_for(user)
+    return {
+        "sees_registry": jurisdiction.has_any(Action.VIEW, REGISTRY_LEVELS),
+        "does_field_work": jurisdiction.has_any(Action.VISIT),
+    }

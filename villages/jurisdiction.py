@@ -76,7 +76,7 @@ class Jurisdiction:
     grants: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     reach: dict = field(default_factory=lambda: defaultdict(set))
 
-    def _granted(self, model, action):
+    def _granted(self, model, action, reach=True):
         """(path, ids, limits) triples: the rows of `model` whose node at `path` is one of `ids`,
         and which meet the model's `scope_limits` for that kind of grant, are granted. A path may
         be a tuple of fields whose ids are tuples (a department is a township and a name)."""
@@ -89,16 +89,17 @@ class Jurisdiction:
                 ids = granted.get(level, set())
             if ids:
                 yield path, ids, limits.get(level, {})
-        if action == Action.VIEW:  # a grant below a node opens the node's page (reach_paths)
+        if action == Action.VIEW and reach:  # a grant below a node opens the node's page (reach_paths)
             for level, path in getattr(model, "reach_paths", {}).items():
                 if self.reach[level]:
                     yield path, self.reach[level], {}
 
-    def q(self, model, action=Action.VIEW):
-        """A filter for `model` that keeps the rows this user may `action`."""
+    def q(self, model, action=Action.VIEW, reach=True):
+        """A filter for `model` that keeps the rows this user may `action`; without `reach`, only
+        the places granted, not those a grant below them opens (whose records one may see)."""
         if self.everything:
             return Q()
-        parts = [_match(path, ids) & Q(**limits) for path, ids, limits in self._granted(model, action)]
+        parts = [_match(path, ids) & Q(**limits) for path, ids, limits in self._granted(model, action, reach)]
         return reduce(or_, parts) if parts else Q(pk__in=[])
 
     def allows(self, action, obj):

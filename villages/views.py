@@ -1,6 +1,7 @@
 """Registry pages: the hierarchy, households and residents, the cadre directory."""
 
 from axes.helpers import get_client_ip_address
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -199,8 +200,19 @@ class HouseholdDetailView(ScopedViewMixin, DetailView):
             can_report=jurisdiction.allows(Action.REPORT, household),
             cases=household.cases.for_user(self.request.user).order_by("-created_at")[:20],
             history=household.history.select_related("history_user").order_by("-history_date")[:10],
+            panels=household_panels(self.request, household),
             **kwargs,
         )
+
+
+def household_panels(request, household):
+    """Cards that the apps built on the registry add to a household's page: each app whose config
+    has `household_panel(request, household)` returns a context with the `template` to include."""
+    return [
+        config.household_panel(request, household)
+        for config in apps.get_app_configs()
+        if hasattr(config, "household_panel")
+    ]
 
 
 class HouseholdFormMixin(ServiceFormMixin):

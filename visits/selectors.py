@@ -269,6 +269,7 @@ def coverage(user, households, today=None):
     categories = list(visible_categories(user))
     rows = with_due(households.order_by()).values_list(
         "pk",
+        "grid_id",
         "township_id",
         "contact_representative_id",
         "due_on",
@@ -284,7 +285,9 @@ def coverage(user, households, today=None):
     in_category = category_pairs(households, [c.code for c in categories])
     figures = {key: dict.fromkeys(("total", "within", "overdue", "never"), 0) for key in ("all", "contact")}
     figures.update({c.code: dict.fromkeys(("total", "within", "overdue", "never"), 0) for c in categories})
-    for pk, township_id, representative, due_on, last_visit, last_contact, since, *flags in rows:
+    blank = dict.fromkeys(("total", "within", "overdue", "never"), 0)
+    grids = {}
+    for pk, grid_id, township_id, representative, due_on, last_visit, last_contact, since, *flags in rows:
         table = tables.get(township_id, rules.DEFAULT_INTERVALS)
         names = {rule.name for rule, on in zip(CATEGORY_RULES, flags, strict=True) if on}
         cadre_days = min(table[r.name] for r in rules.CADRE_RULES if not r.categories or r.name in names)
@@ -294,8 +297,7 @@ def coverage(user, households, today=None):
             for code in in_category.get(pk, ())
             if code not in CareCategory.SENSITIVE or sensitive_ok is True or pk in sensitive_ok
         ]
-        for key in keys:
-            counts = figures[key]
+        for counts in [*(figures[key] for key in keys), grids.setdefault(grid_id, dict(blank))]:
             counts["total"] += 1
             counts["within"] += within
             counts["overdue"] += due_on < today
@@ -308,14 +310,15 @@ def coverage(user, households, today=None):
             counts["overdue"] += contact_due < today
             counts["never"] += last_contact is None
 
-    def row(key, label):
-        counts = figures[key]
+    def row(key, label, counts):
         return {"key": key, "label": label, **counts, "share": percent(counts["within"], counts["total"])}
 
+    by_grid = Grid.objects.filter(pk__in=list(grids)).select_related("village").order_by("village__name", "number")
     return {
-        "all": row("all", None),
-        "categories": [row(c.code, c) for c in categories],
-        "contact": row("contact", None),
+        "all": row("all", None, figures["all"]),
+        "categories": [row(c.code, c, figures[c.code]) for c in categories],
+        "contact": row("contact", None, figures["contact"]),
+        "by_grid": [row(grid.pk, grid, grids[grid.pk]) for grid in by_grid],
     }
 
 
@@ -342,6 +345,16 @@ def percent(part, whole):
 # --- patrols and meetings -------------------------------------------------------------------------
 
 
+def patrol_grids(user):
+    """Grids whose patrols the user sees: those granted to them, not those a grant below opens."""
+    return Grid.objects.filter(jurisdiction_for(user).q(Grid, Action.VIEW, reach=False))
+
+
+def meeting_villages(user):
+    """Villages whose committee meetings the user sees (a post over the village or the township)."""
+    return Village.objects.filter(jurisdiction_for(user).q(Village, Action.VIEW, reach=False))
+
+
 def patrol_days(grid_ids, start, end):
     """{grid id: set of days patrolled} between two dates, one query."""
     days = {grid_id: set() for grid_id in grid_ids}
@@ -365,18 +378,21 @@ def meeting_days(village_ids, start, end):
     return days
 
 
-def compliance(user, today=None, days=30):
+def compliance(user, grids=None, villages=None, today=None, days=30):
     """Per grid the share of the last `days` days with a patrol, per village the weeks of the same
-    span with a meeting: the dashboard's panel, three queries."""
+    span with a meeting (default: all the user sees): four queries."""
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=days - 1)
-    grids = list(Grid.objects.for_user(user).select_related("village").order_by("village__name", "number"))
+    grids = patrol_grids(user) if grids is None else grids.filter(pk__in=patrol_grids(user))
+    grids = grids.select_related("village")
+    grids = list(grids.order_by("village__name", "number"))
     walked = patrol_days([g.pk for g in grids], start, today)
     grid_rows = []
     for grid in grids:
         missing = rules.days_without_patrol(walked[grid.pk], start, today)
         grid_rows.append({"grid": grid, "patrolled": days - len(missing), "share": percent(days - len(missing), days)})
-    villages = list(Village.objects.for_user(user).order_by("name"))
+    villages = meeting_villages(user) if villages is None else villages.filter(pk__in=meeting_villages(user))
+    villages = sorted(villages, key=lambda village: village.name)
     met = meeting_days([v.pk for v in villages], start, today)
     weeks = len(rules.weeks_without_meeting([], start, today))
     village_rows = []
@@ -391,16 +407,16 @@ def dashboard(user, today=None):
     households = Household.objects.for_user(user)
     return {
         "coverage": coverage(user, households, today),
-        "compliance": compliance(user, today),
+        "compliance": compliance(user, today=today),
     }
 
 
 # --- the meeting's agenda ---------------------------------------------------------------------
 
 
-def agenda_cases(village, now=None):
-    """The village's cases to discuss: in hand (overdue first), most urgent first."""
-    return CaseRecord.objects.filter(village=village).in_hand().by_urgency().select_related("grid")
+def agenda_cases(village, user):
+    """The village's cases in hand that the user may see, most urgent (overdue) first."""
+    return CaseRecord.objects.for_user(user).filter(village=village).in_hand().by_urgency().select_related("grid")
 
 
 def overdue_households(village, today=None):
