@@ -26,6 +26,7 @@ class World:
     households: dict = field(default_factory=dict)
     residents: dict = field(default_factory=dict)
     cases: dict = field(default_factory=dict)  # made on demand by tests/test_access_matrix.py
+    visits: dict = field(default_factory=dict)  # so are the visits, patrols, logs and meetings
 
 
 @pytest.fixture(autouse=True)

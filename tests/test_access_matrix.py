@@ -273,6 +273,56 @@ def reports_and_edits_anywhere(g, target, persona=None):
 reports_and_edits_anywhere.by_persona = True
 
 
+# Field work (visits/): who logs visits, patrols, talks; whose patrols, logs and meetings one sees.
+# A patrol, a work log and a meeting belong to a grid or a village; they are seen by posts granted
+# that place (not by those a grant below it opens: a grid leader opens the village page, not its
+# meetings) and by whoever recorded them.
+VISITORS = {"leader", "member", "neighbour", "village", "resident_cadre", "township", "other_township"}
+VISITORS |= {"representative", "superuser"}
+TALKERS = {"village", "resident_cadre", "township", "other_township", "superuser"}  # the two committees up
+PATROLLERS = {"leader", "member", "neighbour", "village", "township", "other_township", "superuser"}
+MEETINGS = {
+    "village": {"v1"},
+    "township": {"v1", "v2"},
+    "other_township": {"w1"},
+    "superuser": set(VILLAGES),
+}
+VISIT_TARGETS = ("g1a", "g2", "h1")  # a visit to that household, with a photo
+PATROL_TARGETS = ("G1", "G2", "G3", "H1")  # a patrol of, and a work log for, that grid
+LOG_TARGETS = ("G1", "G2", "H1")
+MEETING_TARGETS = ("v1", "v2", "w1")
+
+
+def persona_in(group):
+    def rule(g, target, persona=None):
+        return 200 if persona in group else 403
+
+    rule.by_persona = True
+    return rule
+
+
+def on_grid_field_work(g, target):
+    """A patrol or a work log: seen by posts granted its grid (404 for the rest)."""
+    return 200 if target in g.grids else 404
+
+
+def on_meetings(done=200):
+    def rule(g, target, persona=None):
+        if target not in g.places:
+            return 404
+        return done if target in MEETINGS.get(persona, ()) else 403
+
+    rule.by_persona = True
+    return rule
+
+
+def on_meeting(g, target, persona=None):
+    return 200 if target in MEETINGS.get(persona, ()) else 404
+
+
+on_meeting.by_persona = True
+
+
 def cadre_photo(g, target):
     _, township, has_photo = CADRES[target]
     return 200 if township in g.cadres and has_photo else 404
@@ -377,6 +427,61 @@ def case_world(world):
     return world.cases
 
 
+def visit_world(world):
+    """The field-work targets, made once per world through the services."""
+    if getattr(world, "visits", None):
+        return world.visits
+    from visits import services
+
+    u, h, p = world.users, world.households, world.places
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    made = {}
+    for key, actor in (("g1a", "leader"), ("g2", "neighbour"), ("h1", "other_township")):
+        made[("visit", key)] = services.record_visit(
+            actor=u[actor],
+            household=h[key],
+            visited_on=today,
+            kind="routine",
+            findings={"needs": f"需求{key}"},
+            photo=ContentFile(jpeg_bytes(), name="visit.jpg"),
+        )
+    for key, actor in (("G1", "leader"), ("G2", "neighbour"), ("G3", "township"), ("H1", "other_township")):
+        made[("patrol", key)] = services.record_patrol(
+            actor=u[actor],
+            grid=p[key],
+            patrolled_on=today,
+            started_at=datetime.time(8),
+            ended_at=datetime.time(9),
+            area=f"巡查{key}",
+        )
+    for key, actor in (("G1", "leader"), ("G2", "neighbour"), ("H1", "other_township")):
+        made[("log", key)] = services.save_work_log(
+            actor=u[actor], grid=p[key], period="day", starts_on=yesterday, text=f"日志{key}"
+        )
+    for key, actor in (("v1", "village"), ("v2", "township"), ("w1", "other_township")):
+        made[("meeting", key)] = services.record_meeting(
+            actor=u[actor], village=p[key], held_on=yesterday, agenda=f"议程{key}"
+        )
+    world.visits = made
+    return made
+
+
+def field_work_pk(kind):
+    def kwargs(world, target):
+        return {"pk": visit_world(world)[(kind, target)].pk}
+
+    return kwargs
+
+
+visit_pk, patrol_pk, log_pk, meeting_pk = (field_work_pk(k) for k in ("visit", "patrol", "log", "meeting"))
+
+
+def coverage_kwargs(world, target):
+    level = "township" if target in TOWNSHIPS else "village" if target in VILLAGES else "grid"
+    return {"level": level, "pk": world.places[target].pk}
+
+
 def no_kwargs(world, target):
     return {}
 
@@ -460,6 +565,24 @@ PAGES = {
         approves_extension, ("g1a_grid",), case_pk, "post", current_version(approve="yes"), to_case
     ),
     "cases:deadlines": Page(manages_place, TOWNSHIPS, place_pk),
+    "visits:due": Page(persona_in(VISITORS)),
+    "visits:list": Page(signed_in),
+    "visits:create": Page(persona_in(VISITORS)),
+    "visits:talk_create": Page(persona_in(TALKERS)),
+    "visits:detail": Page(on_household(), VISIT_TARGETS, visit_pk),
+    "visits:photo": Page(on_household(), VISIT_TARGETS, visit_pk),
+    "visits:coverage_all": Page(signed_in),
+    "visits:coverage": Page(navigable, TOWNSHIPS + VILLAGES + GRIDS, coverage_kwargs),
+    "visits:patrol_create": Page(persona_in(PATROLLERS)),
+    "visits:patrol": Page(on_grid_field_work, PATROL_TARGETS, patrol_pk),
+    "visits:patrol_calendar": Page(on_grid_records, GRIDS, place_pk),
+    "visits:logs": Page(signed_in),
+    "visits:log_create": Page(persona_in(PATROLLERS)),
+    "visits:log": Page(on_grid_field_work, LOG_TARGETS, log_pk),
+    "visits:meetings": Page(on_meetings(), VILLAGES, place_pk),
+    "visits:meeting_create": Page(on_meetings(), VILLAGES, place_pk),
+    "visits:meeting": Page(on_meeting, MEETING_TARGETS, meeting_pk),
+    "visits:intervals": Page(manages_place, TOWNSHIPS, place_pk),
 }
 # Open to everyone; checked in test_public_pages_open_to_anyone.
 PUBLIC = {"accounts:login", "set_language"}
@@ -531,6 +654,13 @@ def target_names(world, name, target):
         return [world.cadres[CADRES[target][0]].name]
     if kwargs in (case_pk, step_kwargs, attachment_pk):
         return [case_world(world)[target].summary]
+    if kwargs is visit_pk:
+        household = world.households[target]
+        return [household.head_name, f"需求{target}"]
+    if kwargs in (patrol_pk, log_pk, meeting_pk):
+        record = {patrol_pk: "patrol", log_pk: "log", meeting_pk: "meeting"}[kwargs]
+        found = visit_world(world)[(record, target)]
+        return [getattr(found, "area", None) or getattr(found, "text", None) or found.agenda]
     return []
 
 
