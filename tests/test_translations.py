@@ -298,6 +298,78 @@ def _pages(world):
         "edit resident": reverse("villages:resident_edit", args=[resident.pk]),
         # cases
         **_case_pages(world),
+        **_visit_pages(world),
+    }
+
+
+def _visit_pages(world):
+    """A visit that opened a case, a patrol, a work log and a meeting, recorded through the services."""
+    import datetime
+
+    from django.utils import timezone
+
+    from visits import services
+
+    u, h, p = world.users, world.households, world.places
+    today = timezone.localdate()
+    visit = services.record_visit(
+        actor=u["leader"],
+        household=h["g1a"],
+        visited_on=today - datetime.timedelta(days=3),
+        kind="routine",
+        met="户主",
+        findings={"needs": "修路", "dangers": "墙体开裂"},
+        late_reason="上周下乡未带电脑",
+        case_category="infrastructure",
+    )
+    talk = services.record_visit(
+        actor=u["village"], representative=world.cadres["representative"], visited_on=today, kind="talk", notes="谈话"
+    )
+    patrol = services.record_patrol(
+        actor=u["leader"],
+        grid=p["G1"],
+        patrolled_on=today,
+        started_at=datetime.time(8),
+        ended_at=datetime.time(9),
+        area="一组、二组",
+        findings="路灯损坏",
+    )
+    week = services.save_work_log(
+        actor=u["township"],
+        grid=p["G1"],
+        period="week",
+        starts_on=services.week_of(today),
+        text="本周走访三户",
+    )
+    meeting = services.record_meeting(
+        actor=u["township"],
+        village=p["v1"],
+        held_on=today,
+        agenda="议程",
+        attendees=[world.cadres["village"]],
+        cases=[visit.case],
+    )
+    return {
+        "my visits": reverse("visits:due"),
+        "my visits, all": reverse("visits:due") + "?standing=all",
+        "visit log": reverse("visits:list"),
+        "log a visit": reverse("visits:create") + f"?household={h['g1a'].pk}",
+        "log a talk": reverse("visits:talk_create"),
+        "visit": reverse("visits:detail", args=[visit.pk]),
+        "talk": reverse("visits:detail", args=[talk.pk]),
+        "coverage": reverse("visits:coverage_all"),
+        "coverage of a village": reverse("visits:coverage", args=["village", p["v1"].pk]),
+        "coverage of a grid": reverse("visits:coverage", args=["grid", p["G1"].pk]),
+        "record a patrol": reverse("visits:patrol_create"),
+        "patrol": reverse("visits:patrol", args=[patrol.pk]),
+        "patrol calendar": reverse("visits:patrol_calendar", args=[p["G1"].pk]),
+        "work logs": reverse("visits:logs"),
+        "daily log, drafted": reverse("visits:log_create") + f"?grid={p['G1'].pk}",
+        "weekly summary": reverse("visits:log", args=[week.pk]),
+        "meetings": reverse("visits:meetings", args=[p["v1"].pk]),
+        "record a meeting": reverse("visits:meeting_create", args=[p["v1"].pk]),
+        "meeting": reverse("visits:meeting", args=[meeting.pk]),
+        "visit intervals": reverse("visits:intervals", args=[p["t1"].pk]),
     }
 
 
@@ -384,6 +456,26 @@ PAGES = [
     "report a migrant",
     "case deadlines",
     "notifications",
+    "my visits",
+    "my visits, all",
+    "visit log",
+    "log a visit",
+    "log a talk",
+    "visit",
+    "talk",
+    "coverage",
+    "coverage of a village",
+    "coverage of a grid",
+    "record a patrol",
+    "patrol",
+    "patrol calendar",
+    "work logs",
+    "daily log, drafted",
+    "weekly summary",
+    "meetings",
+    "record a meeting",
+    "meeting",
+    "visit intervals",
 ]
 
 

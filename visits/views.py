@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -58,10 +59,10 @@ def refused(form, error):
 # --- my visits --------------------------------------------------------------------------------
 
 STANDING_CHOICES = [
-    ("", _("Overdue or due soon")),
+    ("", gettext_lazy("Overdue or due soon")),
     (Standing.OVERDUE, Standing.OVERDUE.label),
     (Standing.DUE_SOON, Standing.DUE_SOON.label),
-    ("all", _("All households")),
+    ("all", gettext_lazy("All households")),
 ]
 
 
