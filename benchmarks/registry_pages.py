@@ -1,4 +1,4 @@
-"""Benchmark: the registry's and the cases' pages on a township of 10,000 households (`make bench`).
+"""Benchmark: the registry's, the cases' and the visits' pages on a township of 10,000 households (`make bench`).
 
 Builds the demo township at the given size in a scratch SQLite file (or in the database that
 BENCH_DATABASE_URL names, which must be empty: DATABASE_URL is never used, so a benchmark cannot
@@ -80,6 +80,14 @@ def main():
         "case list, overdue, xlsx": reverse("cases:list") + "?urgency=red&_export=xlsx",
         "my queue": reverse("cases:queue"),
         "emergency board": reverse("cases:emergencies"),
+        "my visits": reverse("visits:due"),
+        "my visits, all households": reverse("visits:due") + "?standing=all",
+        "my visits, all, page 3": reverse("visits:due") + "?standing=all&page=3",
+        "visit log, page 1": reverse("visits:list"),
+        "coverage, everything I see": reverse("visits:coverage_all"),
+        "coverage of grid 1": reverse("visits:coverage", args=["grid", grid.pk]),
+        "patrol calendar": reverse("visits:patrol_calendar", args=[grid.pk]),
+        "household page": reverse("villages:household", args=[grid.households.order_by("pk").first().pk]),
     }
     print(f"\n{'page':34} {'user':15} {'median ms':>10} {'worst ms':>9} {'queries':>8}")
     for role in (Post.Role.TOWNSHIP_STAFF, Post.Role.GRID_LEADER):

@@ -16,6 +16,7 @@ from villages.models import Cadre, Grid
 
 from . import rules, selectors
 from .models import Meeting, Patrol, Visit, WorkLog
+from .rules import Kind
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
@@ -77,6 +78,8 @@ class VisitForm(CaseFromRecordMixin, forms.ModelForm):
         self.user = user
         self.fields["household"].queryset = selectors.visitable_households(user)
         self.fields["kind"].choices = [(k.value, k.label) for k in rules.HOUSEHOLD_KINDS]
+        if selectors.is_representative_only(user):  # their visits are contact visits
+            self.fields["kind"].initial = Kind.CONTACT
         self.fields["visited_on"].initial = timezone.localdate
         self.fields["met"].initial = _("Head of household")
         self.fields["late_reason"].help_text = _("Needed for a visit more than a day ago.")

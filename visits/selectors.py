@@ -105,12 +105,13 @@ def _days(tables, name):
     return ExpressionWrapper(_per_township(tables, lambda table: Value(table[name])), output_field=IntegerField())
 
 
-def with_due(households):
+def with_due(households, cadre_only=False):
     """Households annotated with `due_on`, their next due date, in SQL so that a list can filter
     and sort by it, and with the facts it follows from (`last_visit`, `last_contact`, `since`,
     `carries_<rule>`) for `explain`. Each subquery appears once in `due_on`: the strictest cadre
     interval is a LEAST over the rules a household falls under, and a rule that does not apply
-    counts as due a century away."""
+    counts as due a century away. With `cadre_only`, the date by the rules a grid's cadres
+    answer for, leaving out the representative's contact visits (theirs to make)."""
     tables = interval_tables()
     since = TruncDate("created_at")
     last_visit = _last(rules.CADRE_KINDS, household=OuterRef("pk"))
@@ -126,7 +127,7 @@ def with_due(households):
     )
     contact_days = Case(
         When(contact_representative__isnull=True, then=Value(NEVER)),
-        default=_days(tables, "contact"),
+        default=Value(NEVER) if cadre_only else _days(tables, "contact"),
         output_field=IntegerField(),
     )
     return households.annotate(
@@ -142,12 +143,12 @@ def with_due(households):
     )
 
 
-def explain(household, tables, today=None):
+def explain(household, tables, today=None, cadre_only=False):
     """The Due (date and rule) of a household annotated by with_due, and its Standing: computed
     by the pure rules from the facts the query fetched (the property test holds both equal)."""
     due = rules.due_by_name(
         {rule.name for rule in CATEGORY_RULES if getattr(household, f"carries_{rule.name}")},
-        has_representative=household.contact_representative_id is not None,
+        has_representative=household.contact_representative_id is not None and not cadre_only,
         last_visits=rules.last_visits(
             [
                 (kind, on)
@@ -191,9 +192,11 @@ def visitable_households(user):
 def due_households(user):
     """'My visits': the households the user must see, soonest due (most overdue) first. A
     representative's are their contact households by the contact rule; a cadre's, every household
-    they log visits to by all the rules."""
+    they log visits to by the cadres' rules (a visit of theirs is what takes it off the list)."""
     households = visitable_households(user).select_related("group", "grid__village", "contact_representative")
-    households = with_contact_due(households) if is_representative_only(user) else with_due(households)
+    if is_representative_only(user):
+        return with_contact_due(households).order_by("due_on", "head_pinyin", "pk")
+    households = with_due(households, cadre_only=True)
     return households.order_by("due_on", "head_pinyin", "pk")
 
 
@@ -262,12 +265,13 @@ def may_talk(user):
 def coverage(user, households, today=None):
     """The share of `households` visited within their interval, overall and for each care
     category the user may see (a sensitive one only where they may see it), with the overdue and
-    the never visited; the same for the representatives' contact rule. Two queries: each
+    the never visited; the same for the representatives' contact rule. Overdue and in time are by
+    the cadres' rules (the representatives' contact visits have their own row). Two queries: each
     household's due date and last visits, and the (household, category) pairs."""
     today = today or timezone.localdate()
     tables = interval_tables()
     categories = list(visible_categories(user))
-    rows = with_due(households.order_by()).values_list(
+    rows = with_due(households.order_by(), cadre_only=True).values_list(
         "pk",
         "grid_id",
         "township_id",
@@ -276,7 +280,6 @@ def coverage(user, households, today=None):
         "last_visit",
         "last_contact",
         "since",
-        *(f"carries_{rule.name}" for rule in CATEGORY_RULES),
     )
     jurisdiction = jurisdiction_for(user)
     sensitive_ok = jurisdiction.everything or None
@@ -287,11 +290,9 @@ def coverage(user, households, today=None):
     figures.update({c.code: dict.fromkeys(("total", "within", "overdue", "never"), 0) for c in categories})
     blank = dict.fromkeys(("total", "within", "overdue", "never"), 0)
     grids = {}
-    for pk, grid_id, township_id, representative, due_on, last_visit, last_contact, since, *flags in rows:
+    for pk, grid_id, township_id, representative, due_on, last_visit, last_contact, since in rows:
         table = tables.get(township_id, rules.DEFAULT_INTERVALS)
-        names = {rule.name for rule, on in zip(CATEGORY_RULES, flags, strict=True) if on}
-        cadre_days = min(table[r.name] for r in rules.CADRE_RULES if not r.categories or r.name in names)
-        within = last_visit is not None and last_visit + datetime.timedelta(days=cadre_days) >= today
+        within = last_visit is not None and due_on >= today  # due_on follows the last visit
         keys = ["all"] + [
             code
             for code in in_category.get(pk, ())
@@ -420,8 +421,8 @@ def agenda_cases(village, user):
 
 
 def overdue_households(village, today=None):
-    """The village's households overdue a visit, for the meeting's agenda."""
-    households = with_due(Household.objects.filter(village=village).select_related("grid"))
+    """The village's households overdue a cadre's visit, for the meeting's agenda."""
+    households = with_due(Household.objects.filter(village=village).select_related("grid"), cadre_only=True)
     return households.filter(due_on__lt=today or timezone.localdate()).order_by("due_on", "pk")
 
 

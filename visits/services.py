@@ -121,8 +121,6 @@ def record_visit(
             raise ValidationError({"kind": _("As its representative, log a contact visit to this household.")})
         visit.household = household
         visit.place_at(household.group)
-    if photo:
-        visit.photo.save(photo.name, photo, save=False)
     if case_category:
         if visit.household is None:
             raise ValidationError(_("A case is opened from a visit to a household."))
@@ -149,6 +147,9 @@ def record_visit(
         if visit.household_id:
             raise ValidationError(_("You already logged a visit to this household on that day.")) from None
         raise ValidationError(_("You already logged a talk with this representative on that day.")) from None
+    if photo:  # stored once the visit is written, so a refused visit leaves no file behind
+        visit.photo.save(photo.name, photo, save=False)
+        Visit.objects.filter(pk=visit.pk).update(photo=visit.photo.name)
     log.info("visit logged", extra={"visit": visit.pk, "actor": actor.pk})
     return visit
 

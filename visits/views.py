@@ -56,6 +56,19 @@ def refused(form, error):
         form.add_error(None, error)
 
 
+class RecordFormMixin:
+    """Form pages whose write is a service: `record(form)` calls it and answers the redirect; a
+    refusal lands on the form. It comes after SubmitOnceMixin in a view's bases, which wraps it
+    (a form sent twice is written once)."""
+
+    def form_valid(self, form):
+        try:
+            return self.record(form)
+        except (ValidationError, PermissionDenied) as error:
+            refused(form, error)
+            return self.form_invalid(form)
+
+
 # --- my visits --------------------------------------------------------------------------------
 
 STANDING_CHOICES = [
@@ -111,7 +124,7 @@ class DueView(ActionAnywhereMixin, SingleTableMixin, TemplateView):
         if self.contact_only:
             due = rules.Due(household.due_on, rules.RULES["contact"])
             return due, rules.standing(due.on, self.today, warn_days=selectors.DUE_SOON_DAYS)
-        return selectors.explain(household, self.tables, self.today)
+        return selectors.explain(household, self.tables, self.today, cadre_only=True)
 
     def get_table_kwargs(self):
         return {"explain": self.explain}
@@ -145,7 +158,7 @@ class DueView(ActionAnywhereMixin, SingleTableMixin, TemplateView):
 
 
 @method_decorator(never_cache, name="get")
-class VisitCreateView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
+class VisitCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, FormView):
     """The visit form: keyboard first, sensible defaults, done in under a minute."""
 
     required_action = Action.VISIT
@@ -179,25 +192,21 @@ class VisitCreateView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
                 )
         return initial
 
-    def form_valid(self, form):
+    def record(self, form):
         data = form.cleaned_data
-        try:
-            visit = services.record_visit(
-                actor=self.request.user,
-                household=data["household"],
-                visited_on=data["visited_on"],
-                kind=data["kind"],
-                met=data["met"],
-                findings={name: data[name] for name in Visit.FINDINGS},
-                notes=data["notes"],
-                photo=data.get("photo"),
-                late_reason=data["late_reason"],
-                case_category=data["case_category"],
-                case_summary=data["case_summary"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            refused(form, error)
-            return self.form_invalid(form)
+        visit = services.record_visit(
+            actor=self.request.user,
+            household=data["household"],
+            visited_on=data["visited_on"],
+            kind=data["kind"],
+            met=data["met"],
+            findings={name: data[name] for name in Visit.FINDINGS},
+            notes=data["notes"],
+            photo=data.get("photo"),
+            late_reason=data["late_reason"],
+            case_category=data["case_category"],
+            case_summary=data["case_summary"],
+        )
         text = _("Visit to %(household)s logged.") % {"household": visit.household.head_name}
         if visit.case_id:
             text += " " + _("Case %(reference)s registered.") % {"reference": visit.case.reference}
@@ -206,7 +215,7 @@ class VisitCreateView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
 
 
 @method_decorator(never_cache, name="get")
-class TalkCreateView(LoginRequiredMixin, SubmitOnceMixin, FormView):
+class TalkCreateView(LoginRequiredMixin, SubmitOnceMixin, RecordFormMixin, FormView):
     """A special talk with a villager representative (the two committees, every six months)."""
 
     form_class = TalkForm
@@ -224,20 +233,16 @@ class TalkCreateView(LoginRequiredMixin, SubmitOnceMixin, FormView):
         pk = as_pk(self.request.GET.get("representative", ""))
         return {"representative": pk} if pk is not None else {}
 
-    def form_valid(self, form):
+    def record(self, form):
         data = form.cleaned_data
-        try:
-            services.record_visit(
-                actor=self.request.user,
-                representative=data["representative"],
-                visited_on=data["visited_on"],
-                kind=rules.Kind.TALK,
-                notes=data["notes"],
-                late_reason=data["late_reason"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            refused(form, error)
-            return self.form_invalid(form)
+        services.record_visit(
+            actor=self.request.user,
+            representative=data["representative"],
+            visited_on=data["visited_on"],
+            kind=rules.Kind.TALK,
+            notes=data["notes"],
+            late_reason=data["late_reason"],
+        )
         messages.success(self.request, _("Talk with %(name)s logged.") % {"name": data["representative"].name})
         return redirect("visits:due")
 
@@ -359,7 +364,7 @@ class CoverageView(LoginRequiredMixin, TemplateView):
 
 
 @method_decorator(never_cache, name="get")
-class PatrolCreateView(LoginRequiredMixin, SubmitOnceMixin, FormView):
+class PatrolCreateView(LoginRequiredMixin, SubmitOnceMixin, RecordFormMixin, FormView):
     """Record a patrol of one of one's grids (403 for those who patrol none)."""
 
     form_class = PatrolForm
@@ -377,18 +382,14 @@ class PatrolCreateView(LoginRequiredMixin, SubmitOnceMixin, FormView):
         grid = as_pk(self.request.GET.get("grid", ""))
         return {"grid": grid} if grid is not None else {}
 
-    def form_valid(self, form):
+    def record(self, form):
         data = form.cleaned_data
-        try:
-            patrol = services.record_patrol(
-                actor=self.request.user,
-                **{name: data[name] for name in PatrolForm.Meta.fields},
-                case_category=data["case_category"],
-                case_summary=data["case_summary"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            refused(form, error)
-            return self.form_invalid(form)
+        patrol = services.record_patrol(
+            actor=self.request.user,
+            **{name: data[name] for name in PatrolForm.Meta.fields},
+            case_category=data["case_category"],
+            case_summary=data["case_summary"],
+        )
         messages.success(self.request, _("Patrol of %(grid)s logged.") % {"grid": patrol.grid})
         month = f"{patrol.patrolled_on:%Y-%m}"
         return redirect(f"{reverse('visits:patrol_calendar', args=[patrol.grid_id])}?month={month}")
@@ -495,7 +496,7 @@ class WorkLogListView(LoginRequiredMixin, ListView):
 
 
 @method_decorator(never_cache, name="get")
-class WorkLogCreateView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
+class WorkLogCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, FormView):
     """Today's log or this week's summary, drafted from the records: open the one already
     written, or start one with the draft to edit."""
 
@@ -540,24 +541,20 @@ class WorkLogCreateView(ActionAnywhereMixin, SubmitOnceMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            entry = services.save_work_log(
-                actor=self.request.user,
-                grid=self.grid,
-                period=self.period,
-                starts_on=self.starts_on,
-                text=form.cleaned_data["text"],
-                submit="submit" in self.request.POST,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            refused(form, error)
-            return self.form_invalid(form)
+    def record(self, form):
+        entry = services.save_work_log(
+            actor=self.request.user,
+            grid=self.grid,
+            period=self.period,
+            starts_on=self.starts_on,
+            text=form.cleaned_data["text"],
+            submit="submit" in self.request.POST,
+        )
         messages.success(self.request, _("Submitted.") if entry.is_submitted else _("Draft saved."))
         return redirect(entry)
 
 
-class WorkLogView(ScopedViewMixin, FormView, DetailView):
+class WorkLogView(ScopedViewMixin, RecordFormMixin, FormView, DetailView):
     """One work log; its author edits the draft and submits it."""
 
     model = WorkLog
@@ -583,17 +580,13 @@ class WorkLogView(ScopedViewMixin, FormView, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(editable=self.editable, entry=self.object, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            entry = services.save_work_log(
-                actor=self.request.user,
-                log_entry=self.object,
-                text=form.cleaned_data["text"],
-                submit="submit" in self.request.POST,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            refused(form, error)
-            return self.form_invalid(form)
+    def record(self, form):
+        entry = services.save_work_log(
+            actor=self.request.user,
+            log_entry=self.object,
+            text=form.cleaned_data["text"],
+            submit="submit" in self.request.POST,
+        )
         messages.success(self.request, _("Submitted.") if entry.is_submitted else _("Draft saved."))
         return redirect(entry)
 
@@ -635,7 +628,7 @@ class MeetingListView(ParentInScopeMixin, TemplateView):
 
 
 @method_decorator(never_cache, name="get")
-class MeetingCreateView(ParentInScopeMixin, SubmitOnceMixin, FormView):
+class MeetingCreateView(ParentInScopeMixin, SubmitOnceMixin, RecordFormMixin, FormView):
     """Record the weekly meeting; the agenda comes drafted from the village's open and overdue
     cases and its households overdue a visit."""
 
@@ -665,13 +658,12 @@ class MeetingCreateView(ParentInScopeMixin, SubmitOnceMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(village=self.village, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            meeting = services.record_meeting(actor=self.request.user, village=self.village, **data)
-        except (ValidationError, PermissionDenied) as error:
-            refused(form, error)
-            return self.form_invalid(form)
+    def record(self, form):
+        meeting = services.record_meeting(
+            actor=self.request.user,
+            village=self.village,
+            **{name: form.cleaned_data[name] for name in MeetingForm.Meta.fields},
+        )
         messages.success(self.request, _("Meeting of %(date)s recorded.") % {"date": meeting.held_on.isoformat()})
         return redirect(meeting)
 
@@ -694,7 +686,7 @@ class MeetingDetailView(ScopedViewMixin, DetailView):
 # --- the township's intervals -----------------------------------------------------------------
 
 
-class IntervalView(ParentInScopeMixin, FormView):
+class IntervalView(ParentInScopeMixin, RecordFormMixin, FormView):
     """Township staff set how often each rule asks for a visit."""
 
     form_class = IntervalForm
@@ -709,11 +701,7 @@ class IntervalView(ParentInScopeMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(township=self.township, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.save_intervals(actor=self.request.user, township=self.township, table=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+    def record(self, form):
+        services.save_intervals(actor=self.request.user, township=self.township, table=form.cleaned_data)
         messages.success(self.request, _("Visit intervals saved. Due dates follow them at once."))
         return redirect("visits:intervals", pk=self.township.pk)
