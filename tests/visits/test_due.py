@@ -28,6 +28,7 @@ def at(day):
 
 
 def build(seed, households=30):
+    """Random households and visits; {pk: Due} by all the rules, and by the cadres' rules alone."""
     rng = random.Random(seed)
     categories = {c: CareCategory.objects.get_or_create(code=c)[0] for c in CODES}
     township = factories.TownshipFactory()
@@ -40,7 +41,7 @@ def build(seed, households=30):
     if rng.random() < 0.7:  # a township with intervals of its own
         for name in rng.sample(sorted(rules.RULES), rng.randint(1, len(rules.RULES))):
             Interval.objects.create(township=township, rule=name, days=rng.randint(1, 400))
-    expected = {}
+    expected, for_cadres = {}, {}
     table = selectors.intervals(township.pk)
     for _ in range(households):
         household = factories.HouseholdFactory(
@@ -83,12 +84,16 @@ def build(seed, households=30):
             since=since,
             intervals=table,
         )
-    return expected
+        # what the grid's cadres answer for: the same rules without the representative's visit
+        for_cadres[household.pk] = rules.next_due(
+            codes, has_representative=False, last_visits=rules.last_visits(stored), since=since, intervals=table
+        )
+    return expected, for_cadres
 
 
 @pytest.mark.parametrize("seed", range(8))
 def test_the_query_agrees_with_the_rules(db, seed):
-    expected = build(seed)
+    expected, for_cadres = build(seed)
     tables = selectors.interval_tables()
     rows = list(selectors.with_due(Household.objects.all()))
     assert {h.pk: h.due_on for h in rows} == {pk: due.on for pk, due in expected.items()}
@@ -103,6 +108,12 @@ def test_the_query_agrees_with_the_rules(db, seed):
     )
     assert overdue == {pk for pk, due in expected.items() if due.on < TODAY}
     assert overdue == {pk for pk, (_, standing) in explained.items() if standing == Standing.OVERDUE}
+
+    cadres = list(selectors.with_due(Household.objects.all(), cadre_only=True))
+    assert {h.pk: h.due_on for h in cadres} == {pk: due.on for pk, due in for_cadres.items()}
+    assert {h.pk: selectors.explain(h, tables, TODAY, cadre_only=True)[0].rule.name for h in cadres} == {
+        pk: due.rule.name for pk, due in for_cadres.items()
+    }
 
 
 def test_one_query_for_any_number_of_households(db, django_assert_num_queries):
