@@ -290,7 +290,11 @@ def build_demo_township(*, households=DEFAULT_HOUSEHOLDS, seed=DEFAULT_SEED) -> 
             township = _Builder(random.Random(seed), households).build()
             from cases.demo import build_demo_cases  # cases imports villages: import it here
 
-            build_demo_cases(township, random.Random(seed + 1), timezone.now())
+            now = timezone.now()
+            build_demo_cases(township, random.Random(seed + 1), now)
+            from visits.demo import build_demo_visits  # visits imports villages and cases: import it here
+
+            build_demo_visits(township, random.Random(seed + 2), now)
     return DemoResult(
         township=township,
         created=created,
@@ -335,6 +339,7 @@ def demo_logins(township):
 
 def demo_counts(township):
     from cases.models import Case
+    from visits.demo import field_work_counts
 
     return {
         "villages": Village.objects.filter(township=township).count(),
@@ -346,6 +351,7 @@ def demo_counts(township):
         "users": Cadre.objects.filter(township=township, user__isnull=False).count(),
         "places": Place.objects.filter(grid__village__township=township).count(),
         "cases": Case.objects.filter(township=township).count(),
+        **field_work_counts(township),
     }
 
 
