@@ -11,4 +11,5 @@ def navigation(request):
     return {
         "sees_registry": jurisdiction.has_any(Action.VIEW, REGISTRY_LEVELS),
         "does_field_work": jurisdiction.has_any(Action.VISIT),
+        "walks_grids": jurisdiction.has_any(Action.VISIT, ("township", "village", "grid")),  # patrols, logs
     }
