@@ -380,25 +380,28 @@ def meeting_days(village_ids, start, end):
 
 
 def compliance(user, grids=None, villages=None, today=None, days=30):
-    """Per grid the share of the last `days` days with a patrol, per village the weeks of the same
-    span with a meeting (default: all the user sees): four queries."""
+    """Per grid the days with a patrol among the last `days` whole days (today is not over), per
+    village the weeks with a meeting among the last whole weeks of that span (default: all the
+    user sees): four queries."""
     today = today or timezone.localdate()
-    start = today - datetime.timedelta(days=days - 1)
+    end = today - datetime.timedelta(days=1)
+    start = end - datetime.timedelta(days=days - 1)
     grids = patrol_grids(user) if grids is None else grids.filter(pk__in=patrol_grids(user))
-    grids = grids.select_related("village")
-    grids = list(grids.order_by("village__name", "number"))
-    walked = patrol_days([g.pk for g in grids], start, today)
+    grids = list(grids.select_related("village").order_by("village__name", "number"))
+    walked = patrol_days([g.pk for g in grids], start, end)
     grid_rows = []
     for grid in grids:
-        missing = rules.days_without_patrol(walked[grid.pk], start, today)
-        grid_rows.append({"grid": grid, "patrolled": days - len(missing), "share": percent(days - len(missing), days)})
+        patrolled = days - len(rules.days_without_patrol(walked[grid.pk], start, end))
+        grid_rows.append({"grid": grid, "patrolled": patrolled, "share": percent(patrolled, days)})
     villages = meeting_villages(user) if villages is None else villages.filter(pk__in=meeting_villages(user))
     villages = sorted(villages, key=lambda village: village.name)
-    met = meeting_days([v.pk for v in villages], start, today)
-    weeks = len(rules.weeks_without_meeting([], start, today))
+    last_sunday = today - datetime.timedelta(days=today.weekday() + 1)
+    first_monday = last_sunday - datetime.timedelta(weeks=days // 7, days=-1)
+    met = meeting_days([v.pk for v in villages], first_monday, last_sunday)
+    weeks = days // 7
     village_rows = []
     for village in villages:
-        missing = rules.weeks_without_meeting(met[village.pk], start, today)
+        missing = rules.weeks_without_meeting(met[village.pk], first_monday, last_sunday)
         village_rows.append({"village": village, "met": weeks - len(missing), "weeks": weeks})
     return {"days": days, "grids": grid_rows, "villages": village_rows, "weeks": weeks}
 

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -438,8 +439,8 @@ class PatrolCalendarView(ParentInScopeMixin, TemplateView):
         by_day = {}
         for patrol in patrols:
             by_day.setdefault(patrol.patrolled_on, []).append(patrol)
-        end = min(last, today)
-        missing = set(rules.days_without_patrol(by_day, first, end)) if first <= today else set()
+        end = min(last, today - datetime.timedelta(days=1))  # today is not over yet
+        missing = set(rules.days_without_patrol(by_day, first, end)) if first <= end else set()
         weeks = [
             [
                 {
@@ -448,6 +449,7 @@ class PatrolCalendarView(ParentInScopeMixin, TemplateView):
                     "patrols": by_day.get(day, []),
                     "missing": day in missing,
                     "future": day > today,
+                    "today": day == today,
                 }
                 for day in week
             ]
@@ -465,7 +467,7 @@ class PatrolCalendarView(ParentInScopeMixin, TemplateView):
             previous=previous,
             following=following,
             can_patrol=jurisdiction_for(self.request.user).allows(Action.VISIT, self.grid),
-            weekdays=[calendar.day_abbr[i] for i in range(7)],
+            weekdays=[WEEKDAYS_ABBR[i] for i in range(7)],
             **kwargs,
         )
 
@@ -610,7 +612,8 @@ class MeetingListView(ParentInScopeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        start = services.week_of(today) - datetime.timedelta(weeks=self.WEEKS - 1)
+        last_sunday = services.week_of(today) - datetime.timedelta(days=1)  # whole weeks only
+        start = services.week_of(today) - datetime.timedelta(weeks=self.WEEKS)
         meetings = (
             Meeting.objects.for_user(self.request.user)
             .filter(village=self.village)
@@ -620,7 +623,7 @@ class MeetingListView(ParentInScopeMixin, TemplateView):
         return super().get_context_data(
             village=self.village,
             meetings=meetings[:100],
-            weeks_without=rules.weeks_without_meeting(recent, start, today),
+            weeks_without=rules.weeks_without_meeting(recent, start, last_sunday),
             weeks=self.WEEKS,
             can_record=jurisdiction_for(self.request.user).allows(Action.VISIT, self.village),
             **kwargs,

@@ -479,7 +479,7 @@ def test_the_calendar_marks_the_days_without_a_patrol(world, leader):
     days = {(first + n * DAY) for n in range(31) if (first + n * DAY).month == first.month}
     assert missing == {day.isoformat() for day in days - {walked}}
     assert response.context["missing"] == len(days) - 1
-    assert f"{len(days) - 1} days without a patrol of {len(days)}" in response.content.decode()
+    assert f"{len(days) - 1} days without a patrol of the {len(days)} whole days" in response.content.decode()
 
 
 def test_this_months_calendar_shows_todays_patrol_and_no_day_ahead(world, leader):
@@ -492,6 +492,14 @@ def test_this_months_calendar_shows_todays_patrol_and_no_day_ahead(world, leader
     expected = {(today().replace(day=1) + n * DAY).isoformat() for n in range(today().day - 1)}
     assert missing == expected
     assert today().isoformat() not in missing and (today() + DAY).isoformat() not in missing
+
+
+def test_today_without_a_patrol_yet_is_not_a_missed_day(world, leader):
+    response = leader.get(reverse("visits:patrol_calendar", args=[world.places["G1"].pk]))
+
+    missing = set(re.findall(r'data-missing="([\d-]+)"', response.content.decode()))
+    assert today().isoformat() not in missing
+    assert "No patrol yet today" in response.content.decode()
 
 
 def test_the_neighbouring_leader_does_not_see_the_grids_patrols(world, login):
