@@ -182,7 +182,7 @@ class MeetingForm(forms.ModelForm):
             "held_on": DATE,
             "attendees": forms.CheckboxSelectMultiple,
             "cases": forms.CheckboxSelectMultiple,
-            "agenda": forms.Textarea(attrs={"rows": 8}),
+            "agenda": forms.Textarea(attrs={"rows": 16}),
             "minutes": forms.Textarea(attrs={"rows": 6}),
             "decisions": forms.Textarea(attrs={"rows": 4}),
         }

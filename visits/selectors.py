@@ -406,13 +406,18 @@ def compliance(user, grids=None, villages=None, today=None, days=30):
     return {"days": days, "grids": grid_rows, "villages": village_rows, "weeks": weeks}
 
 
+DASHBOARD_ROWS = 8
+
+
 def dashboard(user, today=None):
-    """The home page's visits panel: coverage and overdue counts, patrol and meeting compliance."""
+    """The home page's visits panel: coverage and overdue counts, and the grids and villages
+    furthest behind on patrols and meetings (the coverage page lists them all)."""
     households = Household.objects.for_user(user)
-    return {
-        "coverage": coverage(user, households, today),
-        "compliance": compliance(user, today=today),
-    }
+    behind = compliance(user, today=today)
+    behind["furthest_behind"] = max(len(behind["grids"]), len(behind["villages"])) > DASHBOARD_ROWS
+    behind["grids"] = sorted(behind["grids"], key=lambda row: row["share"])[:DASHBOARD_ROWS]
+    behind["villages"] = sorted(behind["villages"], key=lambda row: row["met"])[:DASHBOARD_ROWS]
+    return {"coverage": coverage(user, households, today), "compliance": behind}
 
 
 # --- the meeting's agenda ---------------------------------------------------------------------
