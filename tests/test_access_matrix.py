@@ -316,6 +316,15 @@ def on_meetings(done=200):
     return rule
 
 
+def on_cadre_visit(g, target, persona=None):
+    """A cadre's visit: seen where its household is, except by the household's representative,
+    who sees their own contact visits only (the targets are routine visits)."""
+    return 200 if target in g.see and persona != "representative" else 404
+
+
+on_cadre_visit.by_persona = True
+
+
 def on_meeting(g, target, persona=None):
     return 200 if target in MEETINGS.get(persona, ()) else 404
 
@@ -569,8 +578,8 @@ PAGES = {
     "visits:list": Page(signed_in),
     "visits:create": Page(persona_in(VISITORS)),
     "visits:talk_create": Page(persona_in(TALKERS)),
-    "visits:detail": Page(on_household(), VISIT_TARGETS, visit_pk),
-    "visits:photo": Page(on_household(), VISIT_TARGETS, visit_pk),
+    "visits:detail": Page(on_cadre_visit, VISIT_TARGETS, visit_pk),
+    "visits:photo": Page(on_cadre_visit, VISIT_TARGETS, visit_pk),
     "visits:coverage_all": Page(signed_in),
     "visits:coverage": Page(navigable, TOWNSHIPS + VILLAGES + GRIDS, coverage_kwargs),
     "visits:patrol_create": Page(persona_in(PATROLLERS)),

@@ -61,6 +61,13 @@ class ServiceFormMixin:
             return None
 
 
+def holds(user, place):
+    """Whether a post of the user's is over `place` itself, not only below it (a grid leader
+    reaches the village page but holds only the grid): the place's own records open to them."""
+    q = jurisdiction_for(user).q(type(place), Action.VIEW, reach=False)
+    return type(place).objects.filter(q, pk=place.pk).exists()
+
+
 class TownshipDetailView(ScopedViewMixin, DetailView):
     model = Township
     template_name = "villages/township_detail.html"
@@ -98,6 +105,7 @@ class VillageDetailView(ScopedViewMixin, DetailView):
             .annotate(household_total=selectors.household_count(user, "group")),
             posts=selectors.current_posts({"village": self.object}),
             can_manage=self.jurisdiction.allows(Action.MANAGE, self.object),
+            holds_place=holds(user, self.object),
             **kwargs,
         )
 
@@ -121,6 +129,7 @@ class GridDetailView(ScopedViewMixin, DetailView):
             places=grid.places.all(),
             can_edit=self.jurisdiction.allows(Action.EDIT, grid),
             can_manage=self.jurisdiction.allows(Action.MANAGE, grid),
+            holds_place=holds(self.request.user, grid),
             **kwargs,
         )
 

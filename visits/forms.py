@@ -147,10 +147,13 @@ class PatrolForm(CaseFromRecordMixin, forms.ModelForm):
         self.fields["grid"].error_messages["invalid_choice"] = _("You can record patrols only of your own grids.")
         if len(grids) == 1:
             self.fields["grid"].initial = grids[0].pk
-        now = timezone.localtime()
+        # The last hour, within today (a patrol ends after it starts, on the same day).
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        start = max(now - datetime.timedelta(hours=1), now.replace(hour=0, minute=0))
+        end = max(now, start + datetime.timedelta(minutes=1))
         self.fields["patrolled_on"].initial = now.date()
-        self.fields["started_at"].initial = (now - datetime.timedelta(hours=1)).strftime("%H:%M")
-        self.fields["ended_at"].initial = now.strftime("%H:%M")
+        self.fields["started_at"].initial = start.strftime("%H:%M")
+        self.fields["ended_at"].initial = end.strftime("%H:%M")
         self.fields["late_reason"].help_text = _("Needed for a patrol more than a day ago.")
         self.fields["area"].widget.attrs["autofocus"] = True
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-from villages.jurisdiction import ScopedQuerySet
+from villages.jurisdiction import Action, ScopedQuerySet
 from villages.models import Cadre, Grid, Household, Township, Village, VillagerGroup
 
 from . import rules
@@ -71,6 +71,10 @@ class Visit(models.Model):
         "contact": "household__contact_representative_id",
         "reporter": "recorded_by_id",
     }
+
+    # A representative sees their own contact visits to their households, not what the grid's
+    # cadres found there (the six clears name people's categories).
+    scope_limits = {Action.VIEW: {"contact": {"kind": Kind.CONTACT}}}
 
     FINDINGS = ("situation", "people", "facilities", "dangers", "needs", "hot_issues")
 

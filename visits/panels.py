@@ -7,12 +7,13 @@ from django.utils import timezone
 from villages.jurisdiction import Action, jurisdiction_for
 from villages.models import Household
 
-from . import rules, selectors
+from . import rules, selectors, services
 from .models import Visit
 
 
 def household_panel(request, household):
-    """The household's last visit, next due date and visit history: two queries."""
+    """The household's last visit, next due dates (the cadres' and the representative's) and the
+    visits the user may see: three queries."""
     user = request.user
     row = selectors.with_due(Household.objects.filter(pk=household.pk)).get()
     tables, today = selectors.interval_tables(), timezone.localdate()
@@ -22,12 +23,13 @@ def household_panel(request, household):
         days = tables.get(row.township_id, rules.DEFAULT_INTERVALS)["contact"]
         on = (row.last_contact or row.since) + datetime.timedelta(days=days)
         contact = {"on": on, "standing": rules.standing(on, today, warn_days=selectors.DUE_SOON_DAYS)}
-    history = (
+    history = selectors.with_case_visible(
         Visit.objects.for_user(user)
         .filter(household=household)
         .select_related("visitor", "case")
-        .order_by("-visited_on", "-recorded_at")[:20]
-    )
+        .order_by("-visited_on", "-recorded_at"),
+        user,
+    )[:20]
     return {
         "template": "visits/household_panel.html",
         "due": due,
@@ -37,4 +39,5 @@ def household_panel(request, household):
         "last_contact": row.last_contact,
         "visits": history,
         "can_visit": jurisdiction_for(user).allows(Action.VISIT, household),
+        "contact_only": not services.answers_for(user, household),  # a representative's own duty
     }

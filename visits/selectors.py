@@ -7,6 +7,8 @@ the two to the same answer on random data.
 """
 
 import datetime
+from functools import reduce
+from operator import or_
 
 from django.db.models import (
     BooleanField,
@@ -179,6 +181,10 @@ def visit_grants(user):
     return {level for level, ids in jurisdiction_for(user).grants.get(Action.VISIT, {}).items() if ids}
 
 
+def is_representative(user):
+    return "contact" in visit_grants(user)
+
+
 def is_representative_only(user):
     jurisdiction = jurisdiction_for(user)
     return not jurisdiction.everything and visit_grants(user) == {"contact"}
@@ -189,14 +195,48 @@ def visitable_households(user):
     return Household.objects.for_user(user).for_user(user, Action.VISIT)
 
 
-def due_households(user):
+def cadre_households(user):
+    """Households the user logs visits to as a cadre (not only as their representative)."""
+    jurisdiction = jurisdiction_for(user)
+    households = visitable_households(user)
+    if jurisdiction.everything:
+        return households
+    parts = [q for level, q in jurisdiction.node_filters(Household, Action.VISIT) if level != "contact"]
+    return households.filter(reduce(or_, parts)) if parts else households.none()
+
+
+def contact_households(user):
+    """The households the user is the contact representative of."""
+    return visitable_households(user).filter(contact_representative__user=user)
+
+
+def visible_codes(user, household):
+    """The care codes of a household and its present residents that the user may see."""
+    codes = set(visible_categories(user, household).values_list("code", flat=True))
+    own = set(household.categories.filter(code__in=codes).values_list("code", flat=True))
+    worn = Resident.objects.present().filter(household=household, categories__code__in=codes)
+    return own | set(worn.values_list("categories__code", flat=True))
+
+
+def sees_case(user, case_id):
+    return case_id is not None and CaseRecord.objects.for_user(user).filter(pk=case_id).exists()
+
+
+def with_case_visible(visits, user):
+    """Visits (or patrols) annotated with whether the user may open the case they opened."""
+    return visits.annotate(case_visible=Exists(CaseRecord.objects.for_user(user).filter(pk=OuterRef("case_id"))))
+
+
+def due_households(user, as_representative=False):
     """'My visits': the households the user must see, soonest due (most overdue) first. A
-    representative's are their contact households by the contact rule; a cadre's, every household
-    they log visits to by the cadres' rules (a visit of theirs is what takes it off the list)."""
-    households = visitable_households(user).select_related("group", "grid__village", "contact_representative")
-    if is_representative_only(user):
+    representative's are their contact households by the contact rule; a cadre's, the households
+    they answer for as a cadre by the cadres' rules (a visit of theirs is what takes one off the
+    list). One who is both chooses `as_representative`."""
+    relations = ("group", "grid__village", "contact_representative")
+    if as_representative or is_representative_only(user):
+        households = contact_households(user).select_related(*relations)
         return with_contact_due(households).order_by("due_on", "head_pinyin", "pk")
-    households = with_due(households, cadre_only=True)
+    households = with_due(cadre_households(user).select_related(*relations), cadre_only=True)
     return households.order_by("due_on", "head_pinyin", "pk")
 
 
@@ -417,7 +457,11 @@ def dashboard(user, today=None):
     behind["furthest_behind"] = max(len(behind["grids"]), len(behind["villages"])) > DASHBOARD_ROWS
     behind["grids"] = sorted(behind["grids"], key=lambda row: row["share"])[:DASHBOARD_ROWS]
     behind["villages"] = sorted(behind["villages"], key=lambda row: row["met"])[:DASHBOARD_ROWS]
-    return {"coverage": coverage(user, households, today), "compliance": behind}
+    return {
+        "coverage": coverage(user, households, today),
+        "compliance": behind,
+        "contact_only": is_representative_only(user),  # their overdue count is their contact visits
+    }
 
 
 # --- the meeting's agenda ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from cases import services as case_services
 from cases.models import Case, Channel
 from cases.workflow import Procedure
 from villages.jurisdiction import Action, jurisdiction_for
-from villages.models import Household, Post
+from villages.models import Household, Township
 
 from . import rules, selectors
 from .models import Interval, Meeting, Patrol, Visit, WorkLog
@@ -107,7 +107,7 @@ def record_visit(
             raise ValidationError(_("A special talk is with a villager representative."))
         if not selectors.representatives_due(actor).filter(pk=representative.pk).exists():
             raise PermissionDenied(_("You may not log a talk with this representative."))
-        post = Post.objects.current().filter(cadre=representative, role=Post.Role.REPRESENTATIVE).first()
+        post = selectors.talk_posts(actor).filter(cadre=representative).select_related("group__village").first()
         visit.representative = representative
         visit.place_at(post.group)
     else:
@@ -231,8 +231,7 @@ def save_work_log(*, actor, grid=None, period=None, starts_on=None, text, submit
             raise PermissionDenied(_("You may keep work logs only for your own grids."))
         if period == WorkLog.Period.WEEK and starts_on.weekday() != 0:
             raise ValidationError({"starts_on": _("A weekly summary starts on a Monday.")})
-        if starts_on > timezone.localdate(now):
-            raise ValidationError({"starts_on": _("The date is in the future; log it on the day.")})
+        check_date(starts_on, today=timezone.localdate(now), what="starts_on")
         log_entry = WorkLog(
             township_id=grid.village.township_id,
             village_id=grid.village_id,
@@ -299,6 +298,7 @@ def save_intervals(*, actor, township, table):
     """Replace a township's visit intervals; `table` maps a rule's name to its days."""
     if not jurisdiction_for(actor).allows(Action.MANAGE, township):
         raise PermissionDenied(_("Only the township centre sets the visit intervals."))
+    Township.objects.select_for_update().get(pk=township.pk)  # two clerks saving at once: one after the other
     for name, days in table.items():
         if name not in rules.RULES:
             raise ValidationError(_("Unknown rule."))

@@ -67,7 +67,7 @@ class VisitTable(tables.Table):
     grid = tables.Column(verbose_name=_("Grid"), order_by=("grid__village__name", "grid__number"))
     visitor = tables.Column(verbose_name=_("Visited by"), accessor="visitor__name", attrs=NOWRAP)
     needs = tables.Column(verbose_name=_("Needs raised"), orderable=False)
-    case = tables.Column(verbose_name=_("Case"), orderable=False, linkify=True)
+    case = tables.Column(verbose_name=_("Case"), orderable=False)
 
     class Meta:
         model = Visit
@@ -78,5 +78,8 @@ class VisitTable(tables.Table):
     def render_subject(self, record):
         return str(record.subject)
 
-    def render_case(self, value):
+    def render_case(self, record, value):
+        """The case's number; a link only for those who may open it (`case_visible`)."""
+        if record.case_visible:
+            return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value.reference)
         return value.reference

@@ -94,7 +94,10 @@ class DueView(ActionAnywhereMixin, SingleTableMixin, TemplateView):
         super().setup(request, *args, **kwargs)
         self.today = timezone.localdate()
         self.tables = selectors.interval_tables()
-        self.contact_only = selectors.is_representative_only(request.user)
+        # A representative's list is their contact households; one who is also a cadre switches.
+        self.contact_only = selectors.is_representative_only(request.user) or (
+            request.GET.get("as") == "representative" and selectors.is_representative(request.user)
+        )
 
     def filters(self):
         get = self.request.GET
@@ -108,7 +111,7 @@ class DueView(ActionAnywhereMixin, SingleTableMixin, TemplateView):
 
     def get_table_data(self):
         user, chosen = self.request.user, self.filters()
-        households = selectors.due_households(user)
+        households = selectors.due_households(user, as_representative=self.contact_only)
         if chosen["grid"] is not None:
             households = households.filter(grid_id=chosen["grid"])
         if chosen["mine"]:
@@ -132,7 +135,7 @@ class DueView(ActionAnywhereMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        households = selectors.due_households(user)
+        households = selectors.due_households(user, as_representative=self.contact_only)
         counts = {
             "overdue": selectors.by_standing(households, Standing.OVERDUE, self.today).count(),
             "due_soon": selectors.by_standing(households, Standing.DUE_SOON, self.today).count(),
@@ -148,6 +151,7 @@ class DueView(ActionAnywhereMixin, SingleTableMixin, TemplateView):
             talks=talks,
             soon_days=selectors.DUE_SOON_DAYS,
             contact_only=self.contact_only,
+            switches_role=selectors.is_representative(user) and not selectors.is_representative_only(user),
             chosen=self.filters(),
             standing_choices=STANDING_CHOICES,
             grids=Grid.objects.for_user(user, Action.VISIT).select_related("village"),
@@ -173,23 +177,13 @@ class VisitCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, For
         initial = {}
         household_pk = as_pk(self.request.GET.get("household", ""))
         if household_pk is not None:
-            household = (
-                selectors.visitable_households(self.request.user)
-                .filter(pk=household_pk)
-                .prefetch_related("categories")
-                .first()
-            )
+            household = selectors.visitable_households(self.request.user).filter(pk=household_pk).first()
             if household is not None:
-                cadre = getattr(self.request.user, "cadre", None)
-                by_representative = cadre is not None and household.contact_representative_id == cadre.pk
-                codes = {c.code for c in household.categories.all()} | set(
-                    household.residents.exclude(status__in=("moved_away", "deceased")).values_list(
-                        "categories__code", flat=True
-                    )
-                )
+                user = self.request.user
+                by_representative = not services.answers_for(user, household)
+                codes = selectors.visible_codes(user, household)
                 initial.update(
-                    household=household.pk,
-                    kind=rules.usual_kind(codes - {None}, by_representative=by_representative),
+                    household=household.pk, kind=rules.usual_kind(codes, by_representative=by_representative)
                 )
         return initial
 
@@ -263,8 +257,7 @@ class VisitDetailView(ScopedViewMixin, DetailView):
         household = self.object.household
         return super().get_context_data(
             can_see_household=household is not None and self.jurisdiction.allows(Action.VIEW, household),
-            can_see_case=self.object.case_id is not None
-            and Case.objects.for_user(self.request.user).filter(pk=self.object.case_id).exists(),
+            can_see_case=selectors.sees_case(self.request.user, self.object.case_id),
             **kwargs,
         )
 
@@ -293,8 +286,11 @@ class VisitListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
     table_pagination = {"per_page": 50}
 
     def get_table_data(self):
-        visits = Visit.objects.for_user(self.request.user).select_related(
-            "household", "representative", "visitor", "grid__village", "case"
+        visits = selectors.with_case_visible(
+            Visit.objects.for_user(self.request.user).select_related(
+                "household", "representative", "visitor", "grid__village", "case"
+            ),
+            self.request.user,
         )
         grid = as_pk(self.request.GET.get("grid", ""))
         if grid is not None:
@@ -403,14 +399,21 @@ class PatrolDetailView(ScopedViewMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("grid__village", "patroller", "case", "recorded_by")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_see_case=selectors.sees_case(self.request.user, self.object.case_id), **kwargs
+        )
+
 
 def month_of(value, today):
-    """The first day of the month `value` ("2026-11") names, or of this month."""
+    """The first day of the month `value` ("2026-11") names, or of this month: from 2000 to the
+    month after this one (a calendar further out has nothing to show)."""
     try:
         year, month = (int(part) for part in value.split("-"))
-        return datetime.date(year, month, 1)
+        first = datetime.date(year, month, 1)
     except (ValueError, TypeError):
         return today.replace(day=1)
+    return first if datetime.date(2000, 1, 1) <= first <= today + datetime.timedelta(days=31) else today.replace(day=1)
 
 
 class PatrolCalendarView(ParentInScopeMixin, TemplateView):
@@ -515,6 +518,9 @@ class WorkLogCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, F
             raise Http404
         grids = Grid.objects.for_user(request.user, Action.VISIT).select_related("village")
         chosen = as_pk(request.GET.get("grid", ""))
+        if chosen is not None:
+            # 404 for a grid outside the user's places, 403 for one they see but do not walk
+            scoped_object_or_404(request.user, Grid.objects.all(), Action.VISIT, pk=chosen)
         self.grid = grids.filter(pk=chosen).first() if chosen is not None else grids.first()
         if self.grid is None:
             raise PermissionDenied
@@ -522,7 +528,7 @@ class WorkLogCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, F
             day = datetime.date.fromisoformat(request.GET.get("on", ""))
         except ValueError:
             day = today
-        day = min(day, today)
+        day = min(max(day, today - datetime.timedelta(days=services.OLDEST_DAYS)), today)
         self.starts_on = services.week_of(day) if self.period == WorkLog.Period.WEEK else day
         existing = WorkLog.objects.filter(
             author__user=request.user, grid=self.grid, period=self.period, starts_on=self.starts_on
@@ -619,7 +625,7 @@ class MeetingListView(ParentInScopeMixin, TemplateView):
             .filter(village=self.village)
             .annotate(attendee_count=Count("attendees", distinct=True), case_count=Count("cases", distinct=True))
         )
-        recent = [m.held_on for m in meetings if m.held_on >= start]
+        recent = meetings.filter(held_on__gte=start).values_list("held_on", flat=True)
         return super().get_context_data(
             village=self.village,
             meetings=meetings[:100],
