@@ -13,6 +13,7 @@ from operator import or_
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
     Exists,
     ExpressionWrapper,
@@ -86,10 +87,12 @@ def _per_township(tables, make):
 
 
 def carries(codes, outer="pk"):
-    """The household at OuterRef(outer), or one of its present residents, carries one of `codes`."""
-    own = Household.categories.through.objects.filter(household_id=OuterRef(outer), carecategory__code__in=codes)
+    """The household at OuterRef(outer), or one of its present residents, carries one of `codes`
+    (the categories' ids are an uncorrelated subquery: no join per household)."""
+    ids = CareCategory.objects.filter(code__in=codes).values("pk")
+    own = Household.categories.through.objects.filter(household_id=OuterRef(outer), carecategory_id__in=ids)
     residents = Resident.categories.through.objects.filter(
-        resident__household_id=OuterRef(outer), carecategory__code__in=codes
+        resident__household_id=OuterRef(outer), carecategory_id__in=ids
     ).exclude(resident__status__in=Resident.GONE)
     return ExpressionWrapper(Q(Exists(own)) | Q(Exists(residents)), output_field=BooleanField())
 
@@ -129,15 +132,14 @@ def with_due(households, cadre_only=False):
     )
     contact_days = Case(
         When(contact_representative__isnull=True, then=Value(NEVER)),
-        default=Value(NEVER) if cadre_only else _days(tables, "contact"),
+        default=_days(tables, "contact"),
         output_field=IntegerField(),
     )
+    due_cadre = AddDays(Coalesce(last_visit, since), cadre_days)
     return households.annotate(
-        due_on=Least(
-            AddDays(Coalesce(last_visit, since), cadre_days),
-            AddDays(Coalesce(last_contact, since), contact_days),
-            output_field=DateField(),
-        ),
+        due_on=due_cadre
+        if cadre_only
+        else Least(due_cadre, AddDays(Coalesce(last_contact, since), contact_days), output_field=DateField()),
         last_visit=last_visit,
         last_contact=last_contact,
         since=since,
@@ -240,6 +242,16 @@ def due_households(user, as_representative=False):
     return households.order_by("due_on", "head_pinyin", "pk")
 
 
+def standing_counts(households, today=None):
+    """{Standing: number of households} in one query: grouped by due date, which is computed once
+    per household (two filtered counts would compute it twice each)."""
+    today = today or timezone.localdate()
+    counts = dict.fromkeys(Standing, 0)
+    for due_on, n in households.order_by().values_list("due_on").annotate(n=Count("pk")).values_list("due_on", "n"):
+        counts[rules.standing(due_on, today, warn_days=DUE_SOON_DAYS)] += n
+    return counts
+
+
 def by_standing(households, standing, today=None):
     """Filter households annotated with `due_on` to one Standing."""
     today = today or timezone.localdate()
@@ -247,7 +259,7 @@ def by_standing(households, standing, today=None):
     if standing == Standing.OVERDUE:
         return households.filter(due_on__lt=today)
     if standing == Standing.DUE_SOON:
-        return households.filter(due_on__gte=today, due_on__lte=soon)
+        return households.filter(due_on__range=(today, soon))  # BETWEEN: the date computed once
     if standing == Standing.ON_TIME:
         return households.filter(due_on__gt=soon)
     return households

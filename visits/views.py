@@ -136,10 +136,8 @@ class DueView(ActionAnywhereMixin, SingleTableMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         households = selectors.due_households(user, as_representative=self.contact_only)
-        counts = {
-            "overdue": selectors.by_standing(households, Standing.OVERDUE, self.today).count(),
-            "due_soon": selectors.by_standing(households, Standing.DUE_SOON, self.today).count(),
-        }
+        standing = selectors.standing_counts(households, self.today)
+        counts = {"overdue": standing[Standing.OVERDUE], "due_soon": standing[Standing.DUE_SOON]}
         talks = None
         if selectors.may_talk(user):
             talks = [
