@@ -32,7 +32,7 @@ run: demo ## Set up, load the demo township, serve http://127.0.0.1:8000
 test: install ## Run the whole test suite (SQLite, or DATABASE_URL)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-bench: install ## Time the registry and case pages on 10,000 households and 20,000 cases (prints a table)
+bench: install ## Time the registry, case and visit pages on 10,000 households and 20,000 cases (prints a table)
 	$(BIN)/python -m benchmarks.registry_pages $(BENCH_ARGS)
 
 lint: install ## ruff
