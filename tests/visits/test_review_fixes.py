@@ -199,3 +199,15 @@ def test_the_default_patrol_times_are_valid_at_any_hour(world, clock):
     start = datetime.time.fromisoformat(form.fields["started_at"].initial)
     end = datetime.time.fromisoformat(form.fields["ended_at"].initial)
     assert start < end
+
+
+def test_the_never_visited_figure_opens_the_list_of_those_households(world):
+    registered(10, world.households["g1a"], world.households["g1b"], world.households["g1a_other"])
+    leader = client_for(world.users["leader"])
+    page = leader.get(reverse("visits:coverage", args=["grid", world.places["G1"].pk])).content.decode()
+    link = f"{reverse('visits:due')}?standing=all&amp;never=1&amp;grid={world.places['G1'].pk}"
+    assert link in page
+    listed = leader.get(reverse("visits:due"), {"standing": "all", "never": "1", "grid": world.places["G1"].pk})
+    assert {h.pk for h in listed.context["table"].data.data} == {
+        world.households[key].pk for key in ("g1a", "g1b", "g1a_other")
+    }
