@@ -204,6 +204,8 @@ class VisitCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, For
         if visit.case_id:
             text += " " + _("Case %(reference)s registered.") % {"reference": visit.case.reference}
         messages.success(self.request, text)
+        if self.request.GET.get("from") == "household":  # logged from the household's page: back there
+            return redirect(visit.household)
         return redirect("visits:due")
 
 

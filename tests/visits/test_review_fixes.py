@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.forms import label
 from cases.models import Case, Category, Channel
 from cases.workflow import Procedure
 from tests import factories
@@ -211,3 +212,14 @@ def test_the_never_visited_figure_opens_the_list_of_those_households(world):
     assert {h.pk for h in listed.context["table"].data.data} == {
         world.households[key].pk for key in ("g1a", "g1b", "g1a_other")
     }
+
+
+def test_a_visit_logged_from_the_household_page_goes_back_to_it(world):
+    household = world.households["g1b"]
+    leader = client_for(world.users["leader"])
+    page = leader.get(household.get_absolute_url()).content.decode()
+    url = f"{reverse('visits:create')}?household={household.pk}&amp;from=household"
+    assert url in page
+    data = {"household": label(household), "visited_on": timezone.localdate().isoformat(), "kind": Kind.ROUTINE}
+    response = leader.post(url.replace("&amp;", "&"), data)
+    assert response.status_code == 302 and response.url == household.get_absolute_url()
