@@ -373,7 +373,19 @@ class Post(models.Model):
             raise ValidationError({"department": _("Name the department this officer works in.")})
 
 
-class Household(models.Model):
+class PlacedInGroup:
+    """A record that carries the scope keys of its villager group (township, village, grid) so that
+    every jurisdiction filter on it is a plain indexed equality: households, and the visits to them."""
+
+    def place_in_group(self, group):
+        """Set the group and the scope keys that follow from it."""
+        self.group = group
+        self.grid_id = group.grid_id
+        self.village_id = group.village_id
+        self.township_id = group.village.township_id
+
+
+class Household(PlacedInGroup, models.Model):
     """A household (户), placed in a villager group; its scope keys follow the group."""
 
     class Residence(models.TextChoices):
@@ -449,13 +461,6 @@ class Household(models.Model):
 
     def get_absolute_url(self):
         return reverse("villages:household", args=[self.pk])
-
-    def place_in_group(self, group):
-        """Set the group and the scope keys that follow from it."""
-        self.group = group
-        self.grid_id = group.grid_id
-        self.village_id = group.village_id
-        self.township_id = group.village.township_id
 
 
 class GroupRegrid(models.Model):

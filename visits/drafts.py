@@ -14,12 +14,12 @@ from django.utils.translation import ngettext
 from cases.models import Case, CaseEvent
 
 from . import selectors
-from .models import Patrol, Visit, WorkLog
+from .models import Patrol, Visit, WorkLog, period_end
 
 
 def work_log(grid, period, starts_on, user):
     """The day's or the week's field work in the grid, by this user and by the grid, as lines."""
-    ends_on = starts_on + datetime.timedelta(days=6 if period == WorkLog.Period.WEEK else 0)
+    ends_on = period_end(period, starts_on)
     span = (starts_on, ends_on)
     visits = list(
         Visit.objects.filter(grid=grid, visited_on__range=span, recorded_by=user)

@@ -15,7 +15,7 @@ from villages.jurisdiction import Action
 from villages.models import Cadre, Grid
 
 from . import rules, selectors
-from .models import Meeting, Patrol, Visit, WorkLog
+from .models import Meeting, Patrol, Visit
 from .rules import Kind
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -218,15 +218,3 @@ class IntervalForm(forms.Form):
                 initial=table[name],
                 help_text=_("Default: every %(days)s days.") % {"days": rule.days},
             )
-
-
-class PeriodForm(forms.Form):
-    """Which day's log, or which week's summary, to open."""
-
-    period = forms.ChoiceField(choices=WorkLog.Period.choices)
-    grid = forms.ModelChoiceField(queryset=Grid.objects.none(), required=False)
-    on = forms.DateField(required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = Grid.objects.for_user(user, Action.VISIT)

@@ -7,6 +7,8 @@ and whoever wrote a record keeps sight of it. `visits/rules.py` says when a hous
 `visits/selectors.py` asks the database the same question for every household at once.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from villages.jurisdiction import Action, ScopedQuerySet
-from villages.models import Cadre, Grid, Household, Township, Village, VillagerGroup
+from villages.models import Cadre, Grid, Household, PlacedInGroup, Township, Village, VillagerGroup
 
 from . import rules
 from .rules import Kind
@@ -24,7 +26,7 @@ from .rules import Kind
 PLACE_PATHS = {"township": "township_id", "village": "village_id", "grid": "grid_id"}
 
 
-class Visit(models.Model):
+class Visit(PlacedInGroup, models.Model):
     """A cadre's visit to a household, or a two-committee cadre's special talk with a representative."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", editable=False)
@@ -130,12 +132,6 @@ class Visit(models.Model):
             if getattr(self, name)
         ]
 
-    def place_at(self, group):
-        self.group = group
-        self.grid_id = group.grid_id
-        self.village_id = group.village_id
-        self.township_id = group.village.township_id
-
 
 class Patrol(models.Model):
     """A grid member's walk of the grid (巡查): when, where, and what was found."""
@@ -183,6 +179,11 @@ class Patrol(models.Model):
         return reverse("visits:patrol", args=[self.pk])
 
 
+def period_end(period, starts_on):
+    """The last day a work log covers: its day, or the Sunday of its week."""
+    return starts_on + datetime.timedelta(days=6 if period == WorkLog.Period.WEEK else 0)
+
+
 class WorkLog(models.Model):
     """A grid leader's daily entry (日清) or weekly summary (周结): a draft until submitted."""
 
@@ -226,7 +227,7 @@ class WorkLog(models.Model):
 
     @property
     def ends_on(self):
-        return self.starts_on + timezone.timedelta(days=6 if self.period == self.Period.WEEK else 0)
+        return period_end(self.period, self.starts_on)
 
     @property
     def is_submitted(self):

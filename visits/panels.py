@@ -7,7 +7,7 @@ from django.utils import timezone
 from villages.jurisdiction import Action, jurisdiction_for
 from villages.models import Household
 
-from . import rules, selectors, services
+from . import rules, selectors
 from .models import Visit
 
 
@@ -39,5 +39,5 @@ def household_panel(request, household):
         "last_contact": row.last_contact,
         "visits": history,
         "can_visit": jurisdiction_for(user).allows(Action.VISIT, household),
-        "contact_only": not services.answers_for(user, household),  # a representative's own duty
+        "contact_only": not selectors.answers_for(user, household),  # a representative's own duty
     }

@@ -19,7 +19,6 @@ from django.db.models import (
     ExpressionWrapper,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -30,6 +29,7 @@ from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
 from cases.models import Case as CaseRecord
+from cases.selectors import percent
 from villages.jurisdiction import Action, jurisdiction_for
 from villages.models import Cadre, CareCategory, Grid, Household, Post, Resident, Village
 from villages.selectors import visible_categories
@@ -195,6 +195,19 @@ def is_representative_only(user):
 def visitable_households(user):
     """Households the user both sees and may log visits to."""
     return Household.objects.for_user(user).for_user(user, Action.VISIT)
+
+
+def answers_for(user, household):
+    """Whether the user logs visits to the household as a cadre, not only as its representative."""
+    jurisdiction = jurisdiction_for(user)
+    if jurisdiction.everything:
+        return True
+    grants = jurisdiction.grants.get(Action.VISIT, {})
+    return any(
+        getattr(household, path) in grants.get(level, ())
+        for level, path in Household.scope_paths.items()
+        if level != "contact"
+    )
 
 
 def cadre_households(user):
@@ -391,10 +404,6 @@ def category_pairs(households, codes):
     return found
 
 
-def percent(part, whole):
-    return round(100 * part / whole) if whole else None
-
-
 # --- patrols and meetings -------------------------------------------------------------------------
 
 
@@ -488,7 +497,3 @@ def overdue_households(village, today=None):
     """The village's households overdue a cadre's visit, for the meeting's agenda."""
     households = with_due(Household.objects.filter(village=village).select_related("grid"), cadre_only=True)
     return households.filter(due_on__lt=today or timezone.localdate()).order_by("due_on", "pk")
-
-
-def last_visit_on(household):
-    return household.visits.aggregate(last=Max("visited_on"))["last"]

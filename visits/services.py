@@ -18,7 +18,7 @@ from cases import services as case_services
 from cases.models import Case, Channel
 from cases.workflow import Procedure
 from villages.jurisdiction import Action, jurisdiction_for
-from villages.models import Household, Township
+from villages.models import Township
 
 from . import rules, selectors
 from .models import Interval, Meeting, Patrol, Visit, WorkLog
@@ -48,20 +48,11 @@ def check_date(day, late_reason=None, *, today, what):
         raise ValidationError({"late_reason": _("This is a late entry: say why it is logged only now.")})
 
 
-def answers_for(user, household):
-    """Whether the user logs visits to the household as a cadre, not only as its representative."""
-    jurisdiction = jurisdiction_for(user)
-    if jurisdiction.everything:
-        return True
-    grants = jurisdiction.grants.get(Action.VISIT, {})
-    return any(
-        getattr(household, path) in grants.get(level, ())
-        for level, path in Household.scope_paths.items()
-        if level != "contact"
-    )
-
-
-def _open_case(actor, case, now):
+def _open_case(actor, now, *, summary, **where):
+    """The coordination case a visit's need or a patrol's finding opens, in the record's transaction."""
+    if not summary:
+        raise ValidationError({"case_summary": _("Say what the case is about.")})
+    case = Case(procedure=Procedure.COORDINATION, summary=summary[:120], **where)
     try:
         return case_services.open_case(actor=actor, case=case, now=now)
     except PermissionDenied:
@@ -109,7 +100,7 @@ def record_visit(
             raise PermissionDenied(_("You may not log a talk with this representative."))
         post = selectors.talk_posts(actor).filter(cadre=representative).select_related("group__village").first()
         visit.representative = representative
-        visit.place_at(post.group)
+        visit.place_in_group(post.group)
     else:
         if household is None:
             raise ValidationError({"household": _("Say which household was visited.")})
@@ -117,28 +108,21 @@ def record_visit(
             raise PermissionDenied(_("You may not log a visit to this household."))
         if kind == Kind.CONTACT and household.contact_representative_id != visitor.pk:
             raise ValidationError({"kind": _("Only the household's contact representative logs a contact visit.")})
-        if kind != Kind.CONTACT and not answers_for(actor, household):
+        if kind != Kind.CONTACT and not selectors.answers_for(actor, household):
             raise ValidationError({"kind": _("As its representative, log a contact visit to this household.")})
         visit.household = household
-        visit.place_at(household.group)
+        visit.place_in_group(household.group)
     if case_category:
         if visit.household is None:
             raise ValidationError(_("A case is opened from a visit to a household."))
-        summary = case_summary.strip() or visit.needs or visit.dangers
-        if not summary:
-            raise ValidationError({"case_summary": _("Say what the case is about.")})
-        description = "\n".join(f"{label}: {text}" for label, text in visit.findings)
         visit.case = _open_case(
             actor,
-            Case(
-                household=visit.household,
-                category=case_category,
-                procedure=Procedure.COORDINATION,
-                channel=Channel.VISIT,
-                summary=summary[:120],
-                description=description,
-            ),
             now,
+            summary=case_summary.strip() or visit.needs or visit.dangers,
+            household=visit.household,
+            category=case_category,
+            channel=Channel.VISIT,
+            description="\n".join(f"{label}: {text}" for label, text in visit.findings),
         )
     try:
         with transaction.atomic():
@@ -194,21 +178,15 @@ def record_patrol(
         recorded_at=now,
     )
     if case_category:
-        summary = case_summary.strip() or patrol.findings
-        if not summary:
-            raise ValidationError({"case_summary": _("Say what the case is about.")})
         patrol.case = _open_case(
             actor,
-            Case(
-                grid=grid,
-                location=patrol.area[:200],
-                category=case_category,
-                procedure=Procedure.COORDINATION,
-                channel=Channel.PATROL,
-                summary=summary[:120],
-                description=patrol.findings,
-            ),
             now,
+            summary=case_summary.strip() or patrol.findings,
+            grid=grid,
+            location=patrol.area[:200],
+            category=case_category,
+            channel=Channel.PATROL,
+            description=patrol.findings,
         )
     patrol.save()
     log.info("patrol logged", extra={"patrol": patrol.pk, "actor": actor.pk})

@@ -42,7 +42,7 @@ from villages.selectors import cadres_posted_in_villages
 
 from . import drafts, rules, selectors, services
 from .forms import IntervalForm, MeetingForm, PatrolForm, TalkForm, VisitForm, WorkLogForm
-from .models import Meeting, Patrol, Visit, WorkLog
+from .models import Meeting, Patrol, Visit, WorkLog, period_end
 from .rules import Standing
 from .tables import DueTable, VisitTable
 
@@ -178,7 +178,7 @@ class VisitCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, For
             household = selectors.visitable_households(self.request.user).filter(pk=household_pk).first()
             if household is not None:
                 user = self.request.user
-                by_representative = not services.answers_for(user, household)
+                by_representative = not selectors.answers_for(user, household)
                 codes = selectors.visible_codes(user, household)
                 initial.update(
                     household=household.pk, kind=rules.usual_kind(codes, by_representative=by_representative)
@@ -545,7 +545,7 @@ class WorkLogCreateView(ActionAnywhereMixin, SubmitOnceMixin, RecordFormMixin, F
             grid=self.grid,
             period=WorkLog.Period(self.period),
             starts_on=self.starts_on,
-            ends_on=self.starts_on + datetime.timedelta(days=6 if self.period == WorkLog.Period.WEEK else 0),
+            ends_on=period_end(self.period, self.starts_on),
             **kwargs,
         )
 

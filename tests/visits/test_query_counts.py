@@ -64,7 +64,7 @@ class Grower:
             case=case,
             recorded_by=visitor.user,
         )
-        visit.place_at(household.group)
+        visit.place_in_group(household.group)
         visit.save()
 
     def grow(self, n):
@@ -126,7 +126,7 @@ class Grower:
             kind=Kind.TALK,
             recorded_by=w.users["village"],
         )
-        talk.place_at(w.places["g1a"])
+        talk.place_in_group(w.places["g1a"])
         talk.save()
         self.total += n
 

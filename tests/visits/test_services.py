@@ -149,7 +149,7 @@ def test_the_database_itself_keeps_a_second_visit_out(world):
         kind=Kind.KEY,
         recorded_by=visit.recorded_by,
     )
-    copy.place_at(visit.group)
+    copy.place_in_group(visit.group)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         copy.save()
