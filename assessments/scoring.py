@@ -141,24 +141,24 @@ class Item:
 
 
 # Starting schemes a township may adopt and change: the seed's 100-point scheme for grid leaders
-# and its "thousand-point" scheme for village cadres. The item maxima of each add up to its total;
-# deductions (max 0) only take away.
+# and its "thousand-point" scheme for village cadres. Shares are in per cent. The item maxima of
+# each add up to its total; deductions (max 0) only take away.
 D = Decimal
 GRID_LEADER_100 = (
-    Item(Metric.VISIT_COVERAGE, 25, Linear(D("0.5"), D("0.95"))),
-    Item(Metric.MUST_VISIT_COVERAGE, 15, Linear(D("0.6"), D("1"))),
-    Item(Metric.PATROL_DAYS, 20, Linear(D("0.6"), D("0.95"))),
-    Item(Metric.CASES_ON_TIME, 15, Linear(D("0.5"), D("0.95"))),
-    Item(Metric.SATISFACTION, 10, Linear(D("0.6"), D("0.95"))),
-    Item(Metric.WORK_LOGS, 15, Linear(D("0.5"), D("0.9"))),
+    Item(Metric.VISIT_COVERAGE, 25, Linear(D("50"), D("95"))),
+    Item(Metric.MUST_VISIT_COVERAGE, 15, Linear(D("60"), D("100"))),
+    Item(Metric.PATROL_DAYS, 20, Linear(D("60"), D("95"))),
+    Item(Metric.CASES_ON_TIME, 15, Linear(D("50"), D("95"))),
+    Item(Metric.SATISFACTION, 10, Linear(D("60"), D("95"))),
+    Item(Metric.WORK_LOGS, 15, Linear(D("50"), D("90"))),
     Item(Metric.OVERDUE_ESCALATIONS, 0, PerUnit(D("-2"), D("10"))),
 )
 VILLAGE_CADRE_1000 = (
-    Item(Metric.VISIT_COVERAGE, 200, Linear(D("0.5"), D("0.95"))),
-    Item(Metric.MUST_VISIT_COVERAGE, 150, Linear(D("0.6"), D("1"))),
-    Item(Metric.CASES_ON_TIME, 200, Linear(D("0.5"), D("0.95"))),
+    Item(Metric.VISIT_COVERAGE, 200, Linear(D("50"), D("95"))),
+    Item(Metric.MUST_VISIT_COVERAGE, 150, Linear(D("60"), D("100"))),
+    Item(Metric.CASES_ON_TIME, 200, Linear(D("50"), D("95"))),
     Item(Metric.EMERGENCY_ACKNOWLEDGEMENT, 100, Linear(D("60"), D("15"))),
-    Item(Metric.SATISFACTION, 150, Linear(D("0.6"), D("0.95"))),
-    Item(Metric.MEETING_ATTENDANCE, 200, Linear(D("0.5"), D("0.9"))),
+    Item(Metric.SATISFACTION, 150, Linear(D("60"), D("95"))),
+    Item(Metric.MEETING_ATTENDANCE, 200, Linear(D("50"), D("90"))),
     Item(Metric.OVERDUE_ESCALATIONS, 0, PerUnit(D("-20"), D("100"))),
 )

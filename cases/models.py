@@ -278,6 +278,9 @@ class CaseEvent(models.Model):
     to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # For a step taken on a case in hand: whether its level had already passed the deadline it
+    # was working to. Kept with the step because the deadline moves with the case (assessments/).
+    late = models.BooleanField(_("after the deadline"), null=True, editable=False)
 
     objects = CaseEventQuerySet.as_manager()
 

@@ -186,9 +186,11 @@ def save_deadlines(*, actor, township, table):
 # --- events and notifications ----------------------------------------------------------------
 
 
-def _record(case, kind, actor, before, note="", tell=(), at=None):
-    """Write the event (at `at`, or now); after the commit, notify (see _notify) and tell `tell`."""
+def _record(case, kind, actor, before, note="", tell=(), at=None, late=None):
+    """Write the event (at `at`, or now); after the commit, notify (see _notify) and tell `tell`.
+    `late`: for a step on a case in hand, whether its level's deadline had passed."""
     event = CaseEvent.objects.create(
+        late=late,
         at=at or timezone.now(),
         case=case,
         kind=kind,
@@ -333,6 +335,7 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
         raise ValidationError({"note": _("Write the reason or the result for this step.")})
     now = now or timezone.now()
     before = (case.level, case.status)
+    late = now > case.due_at if case.status in IN_HAND else None
     fields = ["status", "level", "assignee", "arrived_at", "warn_at", "due_at"]
     fields += ["extension_requested", "extension_reason"]
     if name in NEEDS_DEPARTMENT:
@@ -385,7 +388,7 @@ def transition(*, actor, case, name, version, note="", department="", now=None):
         case.closed_at = now
         fields.append("closed_at")
     _save(case, fields)
-    _record(case, name, actor, before, note=note, at=now)
+    _record(case, name, actor, before, note=note, at=now, late=late)
     log.info("case %s", name, extra={"case": case.pk, "actor": actor.pk})
     return case
 
@@ -530,7 +533,7 @@ def escalate_overdue(now=None):
                         "level": Level(before[0]).label,
                         "hours": int(late_by.total_seconds() // 3600),
                     }
-                _record(case, Kind.AUTO_ESCALATE, None, before, note=note, at=now)
+                _record(case, Kind.AUTO_ESCALATE, None, before, note=note, at=now, late=True)
                 escalated += 1
         except ValidationError:  # another run moved it first
             continue

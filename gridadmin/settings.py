@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "villages",
     "cases",
     "visits",
+    "assessments",
 ]
 
 MIDDLEWARE = [

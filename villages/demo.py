@@ -295,6 +295,9 @@ def build_demo_township(*, households=DEFAULT_HOUSEHOLDS, seed=DEFAULT_SEED) -> 
             from visits.demo import build_demo_visits  # visits imports villages and cases: import it here
 
             build_demo_visits(township, random.Random(seed + 2), now)
+            from assessments.demo import build_demo_assessments  # scores the cases and visits above
+
+            build_demo_assessments(township, now)
     return DemoResult(
         township=township,
         created=created,
@@ -338,6 +341,7 @@ def demo_logins(township):
 
 
 def demo_counts(township):
+    from assessments.demo import assessment_counts
     from cases.models import Case
     from visits.demo import field_work_counts
 
@@ -352,6 +356,7 @@ def demo_counts(township):
         "places": Place.objects.filter(grid__village__township=township).count(),
         "cases": Case.objects.filter(township=township).count(),
         **field_work_counts(township),
+        **assessment_counts(township),
     }
 
 

@@ -33,6 +33,7 @@ class Action(StrEnum):
     REPORT = "report"  # register a case (事件) in a place
     HANDLE = "handle"  # act on a case held at one's own level or below (cases/models.py says which)
     VISIT = "visit"  # log visits to households, patrols, work logs and meetings (visits/)
+    ASSESS = "assess"  # enter rewards and deductions about the cadres below (assessments/)
 
 
 # What each role may do on the node it is posted to. Field work is reporting and handling cases
@@ -46,8 +47,10 @@ ROLE_ACTIONS = {
     "department_officer": frozenset({Action.VIEW, Action.SENSITIVE, Action.HANDLE}),  # what is sent to them
     "resident_cadre": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _FIELD_WORK,
     "area_chief": frozenset({Action.VIEW, Action.EDIT, Action.SENSITIVE}) | _FIELD_WORK,
-    "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _FIELD_WORK,
-    "village_director": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _FIELD_WORK,
+    "village_secretary": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE, Action.ASSESS})
+    | _FIELD_WORK,
+    "village_director": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE, Action.ASSESS})
+    | _FIELD_WORK,
     "committee_member": frozenset({Action.VIEW, Action.EDIT}) | _FIELD_WORK,
     "grid_leader": frozenset({Action.VIEW, Action.EDIT, Action.REVEAL, Action.SENSITIVE}) | _FIELD_WORK,
     "grid_member": frozenset({Action.VIEW, Action.EDIT}) | _FIELD_WORK,

@@ -36,7 +36,7 @@ MINUTE = datetime.timedelta(minutes=1)
 YEAR_DAYS = 365
 REGISTRY_DAYS = 730  # the registry was set up two years ago
 NEW_HOUSEHOLDS = 0.01  # registered in the last weeks, not yet visited (and not yet due)
-LOG_WEEKS = 8  # work logs are kept for the last eight weeks
+LOG_WEEKS = 19  # work logs are kept for the last nineteen weeks (the assessment counts them)
 CASE_WEEKS = 8  # the meetings of the last eight weeks take up the village's cases
 BATCH = 1000
 Role = Post.Role
@@ -605,7 +605,7 @@ class _Builder:
     # --- work logs ----------------------------------------------------------------------------
 
     def build_work_logs(self, habits):
-        """Each grid leader's daily log for most working days of the last eight weeks and a weekly
+        """Each grid leader's daily log for most working days of the last LOG_WEEKS weeks and a weekly
         summary for each week, the current week's still a draft."""
         rng = self.rng
         monday = self.today - self.today.weekday() * DAY

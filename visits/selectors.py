@@ -110,17 +110,19 @@ def _days(tables, name):
     return ExpressionWrapper(_per_township(tables, lambda table: Value(table[name])), output_field=IntegerField())
 
 
-def with_due(households, cadre_only=False):
+def with_due(households, cadre_only=False, as_of=None):
     """Households annotated with `due_on`, their next due date, in SQL so that a list can filter
     and sort by it, and with the facts it follows from (`last_visit`, `last_contact`, `since`,
     `carries_<rule>`) for `explain`. Each subquery appears once in `due_on`: the strictest cadre
     interval is a LEAST over the rules a household falls under, and a rule that does not apply
     counts as due a century away. With `cadre_only`, the date by the rules a grid's cadres
-    answer for, leaving out the representative's contact visits (theirs to make)."""
+    answer for, leaving out the representative's contact visits (theirs to make). With `as_of`,
+    as the household stood at the end of that day (the visits after it not yet made)."""
     tables = interval_tables()
     since = TruncDate("created_at")
-    last_visit = _last(rules.CADRE_KINDS, household=OuterRef("pk"))
-    last_contact = _last([Kind.CONTACT], household=OuterRef("pk"))
+    until = {} if as_of is None else {"visited_on__lte": as_of}
+    last_visit = _last(rules.CADRE_KINDS, household=OuterRef("pk"), **until)
+    last_contact = _last([Kind.CONTACT], household=OuterRef("pk"), **until)
     cadre_days = Least(
         *(
             _days(tables, rule.name)
