@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("visits/", include("visits.urls")),
+    path("assessments/", include("assessments.urls")),
     path("", include("villages.urls")),
 ]

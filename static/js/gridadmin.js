@@ -20,3 +20,8 @@ function release(form) {
   form.querySelectorAll("button[type=submit]").forEach((button) => button.classList.remove("disabled"));
 }
 window.addEventListener("pageshow", () => document.querySelectorAll("form[data-sent]").forEach(release));
+
+// A "Print" button (data-print) prints the page: its print styles leave out the menus and forms.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
