@@ -283,7 +283,8 @@ class EvidenceView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         score = visible_score(user, self.kwargs["pk"])
-        item = get_object_or_404(Item.objects.exclude(metric=""), pk=self.kwargs["item_pk"], version=score.period.version)
+        items = Item.objects.exclude(metric="").filter(version=score.period.version)
+        item = get_object_or_404(items, pk=self.kwargs["item_pk"])
         line = score.lines.filter(item=item).first()
         rows, hidden = evidence(score, item, user)
         return super().get_context_data(score=score, item=item, line=line, rows=rows, hidden=hidden, **kwargs)
