@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40  # margins for the scale and the labels
+LEFT, RIGHT, TOP, BOTTOM = 48, 40, 28, 40  # margins for the scale and the labels
 
 
 @dataclass

@@ -35,7 +35,7 @@ class SchemeForm(forms.ModelForm):
     total = SchemeVersion._meta.get_field("total").formfield()
     pass_mark = SchemeVersion._meta.get_field("pass_mark").formfield(min_value=0)
     excellent_at = SchemeVersion._meta.get_field("excellent_at").formfield(
-        min_value=0, help_text=_("Usually 90% of the total.")
+        min_value=0, help_text=_("Usually 90 per cent of the total.")
     )
 
     class Meta:
@@ -63,7 +63,6 @@ class ItemForm(forms.Form):
     points_each = forms.DecimalField(
         label=_("points per case"), max_digits=6, decimal_places=1, min_value=0.1, required=False
     )
-
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +105,9 @@ def item_initial(version):
 
 class OpenPeriodForm(forms.Form):
     day = forms.DateField(
-        label=_("a day in the period"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+        label=_("a day in the period"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
     )
 
 

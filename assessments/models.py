@@ -31,7 +31,7 @@ from villages.jurisdiction import Action, ScopedQuerySet
 from villages.models import Cadre, Grid, Post, Township, Village
 from visits.models import Visit
 
-from .scoring import Grade, Linear, Metric, PerUnit
+from .scoring import SHORT_LABELS, Grade, Linear, Metric, PerUnit
 
 POINTS = {"max_digits": 8, "decimal_places": 1}
 # Metrics that count things (a deduction per unit); the rest are shares in per cent, or minutes.
@@ -107,9 +107,9 @@ class Item(models.Model):
     points up to its maximum, a deduction takes away up to its maximum."""
 
     class Effect(models.TextChoices):
-        EARN = "earn", _("Earns up to its points")
-        REWARD = "reward", _("Reward: bonus points up to its maximum")
-        DEDUCT = "deduct", _("Deduction: takes away up to its maximum")
+        EARN = "earn", _("Earns points")
+        REWARD = "reward", _("Reward (bonus)")
+        DEDUCT = "deduct", _("Deduction")
 
     version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
@@ -140,6 +140,11 @@ class Item(models.Model):
         return self.name or (Metric(self.metric).label if self.metric else "")
 
     @property
+    def short_label(self):
+        """For a table's column heading."""
+        return self.name or (SHORT_LABELS[self.metric] if self.metric else "")
+
+    @property
     def is_automatic(self):
         return bool(self.metric)
 
@@ -168,8 +173,8 @@ class PeriodQuerySet(models.QuerySet):
 
 class Period(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("period", "Open")
+        CLOSED = "closed", pgettext_lazy("period", "Closed")
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="periods", verbose_name=_("scheme"))
     version = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="periods")

@@ -37,6 +37,19 @@ class Metric(models.TextChoices):
     MEETING_ATTENDANCE = "meeting_attendance", _("Village committee meetings attended (share)")
 
 
+SHORT_LABELS = {
+    Metric.VISIT_COVERAGE: _("Visits in time"),
+    Metric.MUST_VISIT_COVERAGE: _("Must-visit monthly"),
+    Metric.PATROL_DAYS: _("Patrol days"),
+    Metric.CASES_ON_TIME: _("Cases on time"),
+    Metric.OVERDUE_ESCALATIONS: _("Overdue escalations"),
+    Metric.EMERGENCY_ACKNOWLEDGEMENT: _("Emergency response"),
+    Metric.SATISFACTION: _("Satisfaction"),
+    Metric.WORK_LOGS: _("Work logs"),
+    Metric.MEETING_ATTENDANCE: _("Meetings attended"),
+}
+
+
 @dataclass(frozen=True)
 class Linear:
     """Points rise (or fall) in a straight line from `zero_at` to `full_at`, capped at both ends.

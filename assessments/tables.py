@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class PointsColumn(tables.Column):
@@ -11,7 +12,7 @@ class PointsColumn(tables.Column):
 
     def __init__(self, item, **kwargs):
         self.item_id = item.pk
-        super().__init__(verbose_name=item.label, accessor=f"points__{item.pk}", attrs=NUMBER, **kwargs)
+        super().__init__(verbose_name=item.short_label, accessor=f"points__{item.pk}", attrs=NUMBER, **kwargs)
 
     def value(self, record, value):
         return record.points.get(self.item_id)
@@ -23,19 +24,25 @@ class PointsColumn(tables.Column):
 class OverviewTable(tables.Table):
     rank_township = tables.Column(verbose_name=_("Rank"), attrs=NUMBER)
     cadre = tables.Column(
-        verbose_name=_("Cadre"), linkify=lambda record: record.get_absolute_url(), order_by="cadre__name_pinyin"
+        verbose_name=_("Cadre"),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by="cadre__name_pinyin",
+        attrs=NOWRAP,
     )
-    village = tables.Column(verbose_name=_("Village"), order_by="village__name")
-    grid = tables.Column(verbose_name=_("Grid"), default="", orderable=False)
-    role = tables.Column(verbose_name=_("Post"))
+    village = tables.Column(verbose_name=_("Village"), order_by="village__name", attrs=NOWRAP)
+    grid = tables.Column(verbose_name=_("Grid"), default="", orderable=False, attrs=NOWRAP)
+    role = tables.Column(verbose_name=_("Post"), attrs=NOWRAP)
     total = tables.Column(verbose_name=_("Total"), attrs=NUMBER)
-    grade = tables.Column(verbose_name=_("Grade"))
-    rank_village = tables.Column(verbose_name=_("Rank in the village"), attrs=NUMBER)
+    grade = tables.Column(verbose_name=_("Grade"), attrs=NOWRAP)
+    rank_village = tables.Column(verbose_name=_("Village rank"), attrs=NUMBER)
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "overview"}
         empty_text = _("Nobody is scored in this period yet: compute it.")
-        row_attrs = {"data-passed": lambda record: "yes" if record.passed else "no"}
+        row_attrs = {
+            "data-passed": lambda record: "yes" if record.passed else "no",
+            "class": lambda record: "" if record.passed else "table-danger",
+        }
         orderable = True
 
     def __init__(self, rows, items, **kwargs):
