@@ -1,6 +1,6 @@
 """Trend charts drawn on the server: plain SVG, no script, so they print as they show.
 
-`line_chart` turns (label, value) points into coordinates for templates/assessments/chart.svg:
+`line_chart` turns (label, value) points into coordinates for templates/assessments/chart.html:
 the line, its dots with their values, a dashed pass-mark line and a scale from 0 to the top."""
 
 from dataclasses import dataclass, field
