@@ -50,6 +50,14 @@ def my_scores(user):
     return scores(user).filter(cadre__user=user).order_by("-period__starts_on", "period__scheme__name")
 
 
+def latest_scores(user):
+    """The user's latest score in each scheme they are assessed by (the home page): one query."""
+    latest = {}
+    for score in my_scores(user)[:12]:
+        latest.setdefault(score.period.scheme_id, score)
+    return list(latest.values())
+
+
 def long_term_failures(scheme, user, periods=scoring.DEFAULT_FAILING_PERIODS):
     """[(cadre, streak, their closed scores newest first)] for cadres of `scheme` the user sees
     who were under the pass mark in the latest `periods` or more closed periods in a row:

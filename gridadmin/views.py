@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from assessments import selectors as assessment_selectors
 from cases import selectors as case_selectors
 from villages import selectors as registry
 from villages.jurisdiction import REGISTRY_LEVELS, Action, jurisdiction_for
@@ -23,6 +24,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             grids=summary["grids"][:30],
             posts=registry.current_posts({"cadre__user": user}),
             cases=case_selectors.dashboard(user),
+            scores=assessment_selectors.latest_scores(user),
+            approvals=assessment_selectors.pending_entries(user).count()
+            if jurisdiction_for(user).has_any(Action.MANAGE, ("township",))
+            else 0,
             visits=(
                 visit_selectors.dashboard(user)
                 if jurisdiction_for(user).has_any(Action.VIEW, REGISTRY_LEVELS)
