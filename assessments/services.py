@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from villages.jurisdiction import Action, jurisdiction_for
 
 from . import metrics, scoring
-from .models import COUNTED, Cycle, Entry, Item, Line, Period, SchemeVersion, Score
+from .models import COUNTED, Cycle, Entry, Item, Line, Period, Scheme, SchemeVersion, Score
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
@@ -84,6 +84,8 @@ def save_scheme(*, actor, scheme, total, pass_mark, excellent_at, items, today=N
     check_items(total, items)
     if not scheme.roles:
         raise ValidationError(_("Choose the posts this scheme assesses."))
+    if Scheme.objects.filter(township=scheme.township, name=scheme.name).exclude(pk=scheme.pk).exists():
+        raise ValidationError(_("The township already has a scheme of this name."))
     if not ZERO <= pass_mark <= excellent_at <= total:
         raise ValidationError(_("The pass mark must be at most the mark for excellent, and both within the total."))
     scheme.save()

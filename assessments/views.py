@@ -18,7 +18,7 @@ from django_tables2.export import ExportMixin
 from accounts.views import SubmitOnceMixin
 from villages.jurisdiction import Action, ActionAnywhereMixin, scoped_object_or_404
 from villages.models import Township
-from visits.views import RecordFormMixin, refused
+from visits.views import RecordFormMixin
 
 from . import charts, selectors, services
 from .evidence import evidence
@@ -56,7 +56,7 @@ class SchemeListView(LoginRequiredMixin, TemplateView):
         )
 
 
-class SchemeFormView(LoginRequiredMixin, SubmitOnceMixin, FormView):
+class SchemeFormView(LoginRequiredMixin, SubmitOnceMixin, RecordFormMixin, FormView):
     """The scheme editor: name, cycle, posts, total and marks, and the items (a formset)."""
 
     template_name = "assessments/scheme_form.html"
@@ -74,6 +74,9 @@ class SchemeFormView(LoginRequiredMixin, SubmitOnceMixin, FormView):
         if not _manages(request.user, self.township):
             raise PermissionDenied
         self.version = self.scheme.versions.first() if self.scheme else None
+        initial = item_initial(self.version) if self.version else []
+        data = request.POST if request.method == "POST" else None
+        self.formset = ItemFormSet(data, initial=initial, prefix="items")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -84,43 +87,27 @@ class SchemeFormView(LoginRequiredMixin, SubmitOnceMixin, FormView):
             kwargs["initial"] = {"total": 100, "pass_mark": 60, "excellent_at": 90}
         return kwargs
 
-    def get_formset(self):
-        initial = item_initial(self.version) if self.version else []
-        if self.request.method == "POST":
-            return ItemFormSet(self.request.POST, initial=initial, prefix="items")
-        return ItemFormSet(initial=initial, prefix="items")
-
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("formset", self.get_formset())
-        return super().get_context_data(scheme=self.scheme, township=self.township, version=self.version, **kwargs)
+        return super().get_context_data(
+            scheme=self.scheme, township=self.township, version=self.version, formset=self.formset, **kwargs
+        )
 
-    def post(self, request, *args, **kwargs):
-        self.formset = self.get_formset()
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
+    def record(self, form):
         if not self.formset.is_valid():
-            return self.form_invalid(form)
+            raise ValidationError(_("Correct the items marked below."))
         scheme = form.save(commit=False)
         scheme.roles = form.cleaned_data["roles"]
         data = form.cleaned_data
-        try:
-            services.save_scheme(
-                actor=self.request.user,
-                scheme=scheme,
-                total=data["total"],
-                pass_mark=data["pass_mark"],
-                excellent_at=data["excellent_at"],
-                items=self.formset.items(),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            refused(form, error)
-            return self.form_invalid(form)
+        services.save_scheme(
+            actor=self.request.user,
+            scheme=scheme,
+            total=data["total"],
+            pass_mark=data["pass_mark"],
+            excellent_at=data["excellent_at"],
+            items=self.formset.items(),
+        )
         messages.success(self.request, _("Scheme saved. Open periods were computed again with it."))
         return redirect(scheme)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form, formset=self.formset))
 
 
 class SchemeDetailView(LoginRequiredMixin, TemplateView):
