@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone, translation
 
+from cases.demo import quiet
 from cases.models import Case
 from villages.demo import ZHENG_RONG
 from villages.models import Post
@@ -72,7 +73,7 @@ def build_demo_assessments(township, now):
     """Create the demo schemes and periods of `township` as they stand at `now`."""
     if Scheme.objects.filter(township=township).exists():
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with quiet("assessments.services"), translation.override(settings.LANGUAGE_CODE):
         _Builder(township, timezone.localdate(now)).build()
 
 

@@ -54,14 +54,14 @@ def build_demo_cases(township, rng, now):
     builder = _Builder(township, rng, now)
     # What the services write in words (an extension's note) is in the portal's language, as for
     # its users, whatever language the caller (seed_demo prints in English) has switched to.
-    with _quiet("cases.services", "villages.services"), translation.override(settings.LANGUAGE_CODE):
+    with quiet("cases.services", "villages.services"), translation.override(settings.LANGUAGE_CODE):
         for story in STORIES:
             story(builder)
     return Case.objects.filter(township=township).count()
 
 
 @contextlib.contextmanager
-def _quiet(*names):
+def quiet(*names):
     """The services log every step at INFO for the operators; the demo's hundreds of steps are not
     news to them (warnings still pass)."""
     loggers = [logging.getLogger(name) for name in names]
