@@ -229,9 +229,10 @@ def compute(period, *, actor=None, today=None):
             setattr(score, name, value)
         scores.append((score, lines))
     Score.objects.bulk_update([score for score, _lines in scores if score.pk], fields)
+    Line.objects.filter(score__in=[score.pk for score, _lines in scores if score.pk]).delete()
     Score.objects.bulk_create([score for score, _lines in scores if not score.pk])
-    Line.objects.filter(score__period=period).delete()
-    # No longer assessed (a post's dates changed): gone, unless a manual item was entered about them.
+    # No longer assessed (a post's dates changed): gone — unless a manual item was entered about
+    # them, which keeps the score with the ledger it was last computed with.
     Score.objects.filter(pk__in=[s.pk for s in existing.values()], entries__isnull=True).delete()
     for score, lines in scores:
         for line in lines:
