@@ -204,5 +204,5 @@ def assessment_counts(township):
         "schemes": Scheme.objects.filter(township=township).count(),
         "periods": Period.objects.filter(scheme__township=township).count(),
         "scores": Score.objects.filter(township=township).count(),
-        "manual_items": Entry.objects.filter(score__township=township).count(),
+        "manual items": Entry.objects.filter(score__township=township).count(),
     }
