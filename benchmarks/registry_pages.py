@@ -1,4 +1,4 @@
-"""Benchmark: the registry's, the cases' and the visits' pages on a township of 10,000 households (`make bench`).
+"""Benchmark: the registry's, cases', visits' and assessment pages on a township of 10,000 households (`make bench`).
 
 Builds the demo township at the given size in a scratch SQLite file (or in the database that
 BENCH_DATABASE_URL names, which must be empty: DATABASE_URL is never used, so a benchmark cannot
@@ -59,6 +59,23 @@ def main():
     print(f"database: {connection.vendor}")
 
     grid = Grid.objects.get(village__name="郑荣村", number=1)
+    from assessments.models import Period, Score
+    from assessments.services import compute
+
+    for period in Period.objects.filter(status=Period.Status.OPEN).select_related("scheme"):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            compute(period)
+            times.append(time.perf_counter() - t0)
+        cadres = period.scores.count()
+        print(f"compute {period.scheme.name} {period.label}: {cadres} cadres, median {statistics.median(times):.2f}s")
+    period = next(
+        p
+        for p in Period.objects.filter(status=Period.Status.OPEN).select_related("scheme")
+        if "grid_leader" in p.scheme.roles
+    )
+    leader_score = Score.objects.get(period=period, grid=grid)
 
     def user_of(role):
         posts = Post.objects.filter(role=role).select_related("cadre__user")
@@ -88,6 +105,15 @@ def main():
         "coverage of grid 1": reverse("visits:coverage", args=["grid", grid.pk]),
         "patrol calendar": reverse("visits:patrol_calendar", args=[grid.pk]),
         "household page": reverse("villages:household", args=[grid.households.order_by("pk").first().pk]),
+        "assessment index": reverse("assessments:index"),
+        "period overview": reverse("assessments:period", args=[period.pk]),
+        "period overview, xlsx": reverse("assessments:period", args=[period.pk]) + "?_export=xlsx",
+        "score card, grid 1's leader": reverse("assessments:score", args=[leader_score.pk]),
+        "evidence, visits in time": reverse(
+            "assessments:evidence", args=[leader_score.pk, leader_score.lines.order_by("item__position")[0].item_id]
+        ),
+        "my score": reverse("assessments:mine"),
+        "long-term failures": reverse("assessments:failing", args=[period.scheme_id]),
     }
     print(f"\n{'page':34} {'user':15} {'median ms':>10} {'worst ms':>9} {'queries':>8}")
     for role in (Post.Role.TOWNSHIP_STAFF, Post.Role.GRID_LEADER):
@@ -157,15 +183,35 @@ def add_cases(count, seed=7):
             )
         )
     Case.objects.bulk_create(cases, batch_size=2000)
-    CaseEvent.objects.bulk_create(
-        [
+    events = []
+    for pk, level, status, created, due, satisfied in Case.objects.filter(pk__gte=first).values_list(
+        "pk", "level", "status", "created_at", "due_at", "satisfied"
+    ):
+        events.append(
             CaseEvent(case_id=pk, kind="created", to_level=level, to_status=status, actor_id=reporter, at=created)
-            for pk, level, status, created in Case.objects.filter(pk__gte=first).values_list(
-                "pk", "level", "status", "created_at"
+        )
+        if status in (
+            Status.RESOLVED,
+            Status.CLOSED,
+        ):  # handled at the grid, some of them late (the assessment counts it)
+            done = created + (due - created) * rng.uniform(0.2, 1.3)
+            events.append(
+                CaseEvent(
+                    case_id=pk,
+                    kind="resolve",
+                    from_level=Level.GRID,
+                    to_level=level,
+                    from_status=Status.ACCEPTED,
+                    to_status=Status.RESOLVED,
+                    actor_id=reporter,
+                    at=done,
+                    late=done > due,
+                )
             )
-        ],
-        batch_size=2000,
-    )
+            if satisfied is not None:
+                kind = "confirm_satisfied" if satisfied else "close_dissatisfied"
+                events.append(CaseEvent(case_id=pk, kind=kind, to_level=level, actor_id=reporter, at=due))
+    CaseEvent.objects.bulk_create(events, batch_size=2000)
 
 
 if __name__ == "__main__":
