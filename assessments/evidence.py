@@ -134,7 +134,9 @@ def _work_logs(area, window, user):
     days, weeks = metrics.required_logs(window)
     logs = {
         (log.period, log.starts_on): log
-        for log in WorkLog.objects.filter(author_id=area.cadre_id, starts_on__range=(window.start, window.over))
+        for log in WorkLog.objects.filter(
+            author_id=area.cadre_id, starts_on__range=(window.start, window.over)
+        ).select_related("author")
     }
     rows = []
     for period, starts in [(WorkLog.Period.DAY, day) for day in days] + [(WorkLog.Period.WEEK, m) for m in weeks]:

@@ -104,7 +104,15 @@ def pending_entries(user):
         Entry.objects.filter(
             status=Entry.Status.PENDING, score__in=managed.values("pk"), score__period__status=Period.Status.OPEN
         )
-        .select_related("score__cadre", "score__period__scheme", "score__village", "score__grid", "item", "entered_by")
+        .select_related(
+            "score__cadre",
+            "score__period__scheme",
+            "score__township",
+            "score__village",
+            "score__grid",
+            "item",
+            "entered_by",
+        )
         .order_by("entered_at", "pk")
     )
 

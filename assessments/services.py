@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from villages.jurisdiction import Action, jurisdiction_for
 
@@ -170,6 +171,7 @@ def open_period(*, actor, scheme, day, today=None):
     )
     if created:
         compute(period, actor=actor, today=today)
+        period.refresh_from_db()
     return period
 
 
@@ -276,7 +278,12 @@ def close(period, *, actor, today=None):
     pending = Entry.objects.filter(score__period=period, status=Entry.Status.PENDING).count()
     if pending:
         raise ValidationError(
-            _("%(count)s manual items wait for a decision; decide them before closing.") % {"count": pending}
+            ngettext(
+                "%(count)s manual item waits for a decision; decide it before closing.",
+                "%(count)s manual items wait for a decision; decide them before closing.",
+                pending,
+            )
+            % {"count": pending}
         )
     compute(period, actor=actor, today=today)
     period.status = Period.Status.CLOSED

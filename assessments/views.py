@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.views import SubmitOnceMixin
@@ -180,8 +180,8 @@ class PeriodView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateView
         return super().get(request, *args, **kwargs)
 
     def get_table(self, **kwargs):
-        rows = selectors.overview(self.period, self.request.user)
-        table = OverviewTable(rows, self.items, request=self.request)
+        table = OverviewTable(selectors.overview(self.period, self.request.user), self.items)
+        RequestConfig(self.request, paginate=False).configure(table)  # every cadre on one sheet
         return table
 
     def get_export_filename(self, export_format):
@@ -246,6 +246,7 @@ class ScoreView(LoginRequiredMixin, TemplateView):
         )
         entries = list(selectors.entries_of(score, user))
         for entry in entries:
+            entry.score = score  # loaded once, with its period, cadre and township
             entry.may_decide = services.may_decide(user, entry)
             entry.may_answer = services.may_answer(user, entry)
         return super().get_context_data(

@@ -337,6 +337,89 @@ def cadre_photo(g, target):
     return 200 if township in g.cadres and has_photo else 404
 
 
+# Assessment (assessments/): a score is seen by its cadre (the "reporter" grant), by the grants on
+# its village and on its township, and by nobody else (a grid leader opens their own card, not a
+# colleague's; a grid member or a resident cadre posted to some groups sees none of them). Items
+# about a cadre are entered by the level above: the township about anyone, a village's committees
+# (ASSESS, limited by Score.scope_limits) about its grids' cadres only, never about themselves.
+# The township decides them; only the cadre an item is about answers it. Schemes and periods are
+# seen wherever the township's pages open, and managed by its staff.
+SCORE_TARGETS = ("leader", "neighbour", "resident_cadre")  # whose score: grid, grid, village level
+ENTRY_TARGETS = ("leader", "neighbour")  # a pending item about them (by the village, by the township)
+ALL_SCORES = frozenset(SCORE_TARGETS)
+
+
+@dataclass(frozen=True)
+class AssessmentGrants:
+    see: frozenset = frozenset()  # scores they open (with their evidence and items)
+    enter: frozenset = frozenset()  # scores they may enter a reward or deduction about
+
+
+def assessment_grants(see=(), enter=()):
+    return AssessmentGrants(frozenset(see), frozenset(enter))
+
+
+ASSESSMENT_POLICY = {
+    "anonymous": None,
+    "leader": assessment_grants(see={"leader"}),
+    "member": assessment_grants(),
+    "neighbour": assessment_grants(see={"neighbour"}),
+    "village": assessment_grants(see=ALL_SCORES, enter={"leader", "neighbour"}),
+    "resident_cadre": assessment_grants(see={"resident_cadre"}),
+    "township": assessment_grants(see=ALL_SCORES, enter=ALL_SCORES),
+    "other_township": assessment_grants(),
+    "representative": assessment_grants(),
+    "department": assessment_grants(),
+    "volunteer": assessment_grants(),
+    "superuser": assessment_grants(see=ALL_SCORES, enter=ALL_SCORES),
+}
+
+
+def on_township(action=None, done=200):
+    """A scheme or a period of the township `target`: seen where its pages open, managed by its staff."""
+
+    def rule(g, target):
+        if target not in g.places:
+            return 404
+        if action and target not in getattr(g, action):
+            return 403
+        return done
+
+    return rule
+
+
+def on_score(action=None):
+    def rule(g, target, persona=None):
+        a = ASSESSMENT_POLICY[persona]
+        if target not in a.see:
+            return 404
+        if action and target not in getattr(a, action):
+            return 403
+        return 200
+
+    rule.by_persona = True
+    return rule
+
+
+def decides_entry(g, target, persona=None):
+    """An item about `target`'s cadre, waiting in township t1: decided by t1's managers."""
+    if target not in ASSESSMENT_POLICY[persona].see:
+        return 404
+    return 302 if "t1" in g.manage else 403
+
+
+decides_entry.by_persona = True
+
+
+def answers_entry(g, target, persona=None):
+    if target not in ASSESSMENT_POLICY[persona].see:
+        return 404
+    return 200 if persona == target else 403
+
+
+answers_entry.by_persona = True
+
+
 # How a target becomes the URL kwargs, and where a successful POST goes.
 def household_pk(world, target):
     return {"pk": world.households[target].pk}
@@ -491,6 +574,127 @@ def coverage_kwargs(world, target):
     return {"level": level, "pk": world.places[target].pk}
 
 
+def month_start(months_back=0):
+    """The first day of the month `months_back` months before this one."""
+    day = timezone.localdate().replace(day=1)
+    for _ in range(months_back):
+        day = (day - datetime.timedelta(days=1)).replace(day=1)
+    return day
+
+
+ASSESSMENT_ITEMS = (  # 100 points earned from the records, a manual deduction and a manual reward
+    {"metric": "visit_coverage", "effect": "earn", "max_points": 60, "zero_at": 50, "full_at": 95},
+    {"metric": "patrol_days", "effect": "earn", "max_points": 40, "zero_at": 50, "full_at": 100},
+    {"name": "监督检查扣分", "effect": "deduct", "max_points": 20},
+    {"name": "表彰奖励", "effect": "reward", "max_points": 5},
+)
+
+
+def assessment_world(world):
+    """The assessment targets, made once per world through the services: a scheme in each township
+    (t1's assesses grid leaders and resident cadres), this month's period of each, computed, and
+    two items waiting for the township's approval in t1."""
+    if getattr(world, "assessments", None):
+        return world.assessments
+    from assessments import services
+    from assessments.models import Scheme
+
+    u, c, p = world.users, world.cadres, world.places
+    made = {}
+    for township, actor, name, roles, items in (
+        ("t1", "township", "网格长月度考核", ["grid_leader", "resident_cadre"], ASSESSMENT_ITEMS),
+        (
+            "t2",
+            "other_township",
+            "白水网格长考核",
+            ["grid_leader"],
+            ({"metric": "patrol_days", "effect": "earn", "max_points": 100, "zero_at": 50, "full_at": 100},),
+        ),
+    ):
+        scheme = services.save_scheme(
+            actor=u[actor],
+            scheme=Scheme(township=p[township], name=name, roles=roles),
+            total=100,
+            pass_mark=60,
+            excellent_at=90,
+            items=[{"name": "", "metric": "", **item} for item in items],
+        )
+        made[("scheme", township)] = scheme
+        made[("period", township)] = services.open_period(actor=u[actor], scheme=scheme, day=timezone.localdate())
+    version = made[("scheme", "t1")].versions.get()
+    items = {item.name or item.metric: item for item in version.items.all()}
+    made["coverage"], made["deduct"], made["reward"] = items["visit_coverage"], items["监督检查扣分"], items["表彰奖励"]
+    for key in SCORE_TARGETS:
+        made[("score", key)] = made[("period", "t1")].scores.get(cadre=c[key])
+    for key, actor, item, reason in (
+        ("leader", "village", made["deduct"], "群众反映巡查不到位"),
+        ("neighbour", "township", made["reward"], "发现隐患及时上报"),
+    ):
+        made[("entry", key)] = services.enter(
+            actor=u[actor], score=made[("score", key)], item=item, points=2, reason=reason, source="superiors"
+        )
+    for township in TOWNSHIPS:
+        made[("period", township)].refresh_from_db()  # open_period's copy does not show its computation
+    world.assessments = made
+    return made
+
+
+def township_kwargs(world, target):
+    return {"township": world.places[target].pk}
+
+
+def assessment_pk(kind):
+    def kwargs(world, target):
+        return {"pk": assessment_world(world)[(kind, target)].pk}
+
+    return kwargs
+
+
+scheme_pk, period_pk, score_pk, entry_pk = (assessment_pk(k) for k in ("scheme", "period", "score", "entry"))
+
+
+def evidence_kwargs(world, target):
+    made = assessment_world(world)
+    return {"pk": made[("score", target)].pk, "item_pk": made["coverage"].pk}
+
+
+def last_month_period_pk(world, target):
+    """Last month's period of t1, open, nothing waiting: a period the township may close."""
+    from assessments import services
+
+    made = assessment_world(world)
+    if ("last_month", target) not in made:
+        made[("last_month", target)] = services.open_period(
+            actor=world.users["township"], scheme=made[("scheme", target)], day=month_start(1)
+        )
+    return {"pk": made[("last_month", target)].pk}
+
+
+def open_period_data(world, target):
+    """A day two months back: a period nobody opened yet."""
+    return {"day": month_start(2).isoformat()}
+
+
+def to_opened_period(world, target):
+    from assessments.models import Period
+
+    return Period.objects.get(
+        scheme=assessment_world(world)[("scheme", target)], starts_on=month_start(2)
+    ).get_absolute_url()
+
+
+def to_period(world, target):
+    return assessment_world(world)[("period", target)].get_absolute_url()
+
+
+def to_last_month_period(world, target):
+    return world.assessments[("last_month", target)].get_absolute_url()
+
+
+def to_entry_score(world, target):
+    return assessment_world(world)[("score", target)].get_absolute_url()
+
+
 def no_kwargs(world, target):
     return {}
 
@@ -592,6 +796,26 @@ PAGES = {
     "visits:meeting_create": Page(on_meetings(), VILLAGES, place_pk),
     "visits:meeting": Page(on_meeting, MEETING_TARGETS, meeting_pk),
     "visits:intervals": Page(manages_place, TOWNSHIPS, place_pk),
+    "assessments:index": Page(signed_in),
+    "assessments:mine": Page(signed_in),
+    "assessments:scheme_create": Page(on_township("manage"), TOWNSHIPS, township_kwargs),
+    "assessments:scheme": Page(on_township(), TOWNSHIPS, scheme_pk),
+    "assessments:scheme_edit": Page(on_township("manage"), TOWNSHIPS, scheme_pk),
+    "assessments:period_open": Page(
+        on_township("manage", 302), TOWNSHIPS, scheme_pk, "post", open_period_data, to_opened_period
+    ),
+    "assessments:failing": Page(on_township(), ("t1",), scheme_pk),
+    "assessments:period": Page(on_township(), TOWNSHIPS, period_pk),
+    "assessments:period_compute": Page(on_township("manage", 302), TOWNSHIPS, period_pk, "post", {}, to_period),
+    "assessments:period_close": Page(
+        on_township("manage", 302), ("t1",), last_month_period_pk, "post", {}, to_last_month_period
+    ),
+    "assessments:score": Page(on_score(), SCORE_TARGETS, score_pk),
+    "assessments:evidence": Page(on_score(), ("leader",), evidence_kwargs),
+    "assessments:entry_create": Page(on_score("enter"), SCORE_TARGETS, score_pk),
+    "assessments:pending": Page(manages_anywhere),
+    "assessments:decide": Page(decides_entry, ("leader",), entry_pk, "post", {"approve": "1"}, to_entry_score),
+    "assessments:answer": Page(answers_entry, ENTRY_TARGETS, entry_pk),
 }
 # Open to everyone; checked in test_public_pages_open_to_anyone.
 PUBLIC = {"accounts:login", "set_language"}
@@ -670,7 +894,22 @@ def target_names(world, name, target):
         record = {patrol_pk: "patrol", log_pk: "log", meeting_pk: "meeting"}[kwargs]
         found = visit_world(world)[(record, target)]
         return [getattr(found, "area", None) or getattr(found, "text", None) or found.agenda]
+    if kwargs is township_kwargs:
+        return [world.places[target].name]
+    if kwargs in (scheme_pk, period_pk, last_month_period_pk):
+        return [assessment_world(world)[("scheme", target)].name]
+    if kwargs in (score_pk, evidence_kwargs):
+        return [world.cadres[target].name]
+    if kwargs is entry_pk:
+        return [world.cadres[target].name, assessment_world(world)[("entry", target)].reason]
     return []
+
+
+def unseen_scores(world, persona):
+    """The cadres whose scores the persona does not see: no assessment page of theirs may name them."""
+    if not getattr(world, "assessments", None):
+        return []
+    return [world.cadres[key].name for key in SCORE_TARGETS if key not in ASSESSMENT_POLICY[persona].see]
 
 
 def hidden_names(world, persona):
@@ -751,6 +990,8 @@ def test_access(world, client, name, persona, target):
     if name == "villages:post_end":  # ending a post changes it, a refusal leaves it alone
         post = Post.objects.get(**post_pk(world, target))
         assert (post.ended_on is not None) == signed_in_and_allowed
+    if name.startswith("assessments:"):
+        assessment_effects(world, name, target, signed_in_and_allowed)
     if status == 404:
         text = body.decode()
         for secret in target_names(world, name, target):
@@ -759,6 +1000,25 @@ def test_access(world, client, name, persona, target):
         text = body.decode()
         leaked = [secret for secret in hidden_names(world, persona) if secret in text]
         assert not leaked, f"{name} shows {persona} households outside their view: {leaked}"
+        if name.startswith("assessments:"):
+            leaked = [secret for secret in unseen_scores(world, persona) if secret in text]
+            assert not leaked, f"{name} names to {persona} cadres whose scores they do not see: {leaked}"
+
+
+def assessment_effects(world, name, target, allowed):
+    """A POST that is allowed makes its change; a refused one changes nothing."""
+    from assessments.models import Entry, Period
+
+    made = getattr(world, "assessments", None) or {}
+    if name == "assessments:decide":
+        assert Entry.objects.get(pk=made[("entry", target)].pk).status == ("approved" if allowed else "pending")
+    elif name == "assessments:period_open" and made:
+        assert Period.objects.filter(scheme=made[("scheme", target)], starts_on=month_start(2)).exists() == allowed
+    elif name == "assessments:period_close" and made:
+        assert Period.objects.get(pk=made[("last_month", target)].pk).status == ("closed" if allowed else "open")
+    elif name == "assessments:period_compute" and made:
+        before = made[("period", target)].computed_at
+        assert (Period.objects.get(pk=made[("period", target)].pk).computed_at > before) == allowed
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
@@ -798,6 +1058,22 @@ def test_ending_a_post_answers_only_post(world, client):
     assert client.get(reverse("villages:post_end", args=[post.pk])).status_code == 405
     post.refresh_from_db()
     assert post.ended_on is None
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        ("assessments:period_open", "t1"),
+        ("assessments:period_compute", "t1"),
+        ("assessments:period_close", "t1"),
+        ("assessments:decide", "leader"),
+    ],
+)
+def test_assessment_actions_answer_only_post(world, client, name, target):
+    client.force_login(world.users["township"])
+    url = reverse(name, kwargs=PAGES[name].kwargs(world, target))
+    assert client.get(url).status_code == 405
+    assessment_effects(world, name, target, allowed=False)
 
 
 def test_cadre_photo_is_the_jpeg(world, client):

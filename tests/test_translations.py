@@ -138,7 +138,9 @@ def test_placeholders_are_kept():
     for e in ENTRIES:
         if "python-format" not in e.flags:
             continue
-        wanted = sorted(_PLACEHOLDER.findall(e.msgid))
+        # Chinese has one plural form: msgstr[0] stands for every count, so it follows msgid_plural
+        # (a singular msgid may leave the number out: "in the latest closed period").
+        wanted = sorted(_PLACEHOLDER.findall(e.msgid_plural if e.msgid_plural is not None else e.msgid))
         for text in e.msgstr.values():
             if sorted(_PLACEHOLDER.findall(text)) != wanted:
                 wrong.append(f"{e}: {text!r}")
@@ -299,6 +301,43 @@ def _pages(world):
         # cases
         **_case_pages(world),
         **_visit_pages(world),
+        **_assessment_pages(world),
+    }
+
+
+def _assessment_pages(world):
+    """tests/test_access_matrix.py's assessment (a scheme of t1, this month's period, two items
+    waiting), with a visit counted, last month's period closed and an item approved and answered."""
+    from assessments import services
+    from tests.test_access_matrix import assessment_world, month_start
+
+    made = assessment_world(world)
+    u = world.users
+    scheme, period, score = made[("scheme", "t1")], made[("period", "t1")], made[("score", "leader")]
+    last = services.open_period(actor=u["township"], scheme=scheme, day=month_start(1))
+    services.close(last, actor=u["township"])
+    approved = services.enter(
+        actor=u["village"], score=score, item=made["reward"], points=3, reason="表彰", source="society"
+    )
+    services.decide(actor=u["township"], entry=approved, approve=True, note="同意")
+    services.answer(actor=u["leader"], entry=made[("entry", "leader")], text="已整改")
+    return {
+        "assessment": reverse("assessments:index"),
+        "my score, not assessed": reverse("assessments:mine"),
+        "assessment scheme": reverse("assessments:scheme", args=[scheme.pk]),
+        "new assessment scheme": reverse("assessments:scheme_create", args=[world.places["t1"].pk]),
+        "edit assessment scheme": reverse("assessments:scheme_edit", args=[scheme.pk]),
+        "assessment period, open": reverse("assessments:period", args=[period.pk]),
+        "assessment period, closed": reverse("assessments:period", args=[last.pk]),
+        "long-term failures": reverse("assessments:failing", args=[scheme.pk]) + "?periods=1",
+        "score card": reverse("assessments:score", args=[score.pk]),
+        "score card, village level": reverse("assessments:score", args=[made[("score", "resident_cadre")].pk]),
+        "evidence, households": reverse("assessments:evidence", args=[score.pk, made["coverage"].pk]),
+        "evidence, patrols": reverse(
+            "assessments:evidence", args=[score.pk, scheme.versions.get().items.get(metric="patrol_days").pk]
+        ),
+        "new reward or deduction": reverse("assessments:entry_create", args=[score.pk]),
+        "items to approve": reverse("assessments:pending"),
     }
 
 
@@ -477,6 +516,22 @@ PAGES = [
     "meeting",
     "visit intervals",
 ]
+ASSESSMENT_PAGES = [
+    "assessment",
+    "my score, not assessed",
+    "assessment scheme",
+    "new assessment scheme",
+    "edit assessment scheme",
+    "assessment period, open",
+    "assessment period, closed",
+    "long-term failures",
+    "score card",
+    "score card, village level",
+    "evidence, households",
+    "evidence, patrols",
+    "new reward or deduction",
+    "items to approve",
+]
 
 
 def _sign_in_as_township_staff(client, world, key="township"):
@@ -497,11 +552,30 @@ def _assert_chinese(response, page, status=200):
     return text
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + ASSESSMENT_PAGES)
 def test_signed_in_pages_are_in_chinese(client, world, page):
     _sign_in_as_township_staff(client, world)
     response = client.get(_pages(world)[page], HTTP_ACCEPT_LANGUAGE="zh-hans")
     _assert_chinese(response, page)
+
+
+@pytest.mark.parametrize("page", ["my score", "score card", "answer"])
+def test_a_grid_leaders_assessment_pages_are_in_chinese(client, world, page):
+    """What the cadre assessed sees: their scores and chart, their card, the form to answer an item."""
+    made_pages = _pages(world)  # the assessment with its two periods, as township staff see it
+    from tests.test_access_matrix import assessment_world
+
+    made = assessment_world(world)
+    url = {
+        "my score": reverse("assessments:mine"),
+        "score card": made_pages["score card"],
+        "answer": reverse("assessments:answer", args=[made[("entry", "leader")].pk]),
+    }[page]
+    _sign_in_as_township_staff(client, world, "leader")
+    text = _assert_chinese(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"), page)
+    if page != "answer":
+        assert "<svg" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert world.cadres["leader"].name in text
 
 
 def test_sign_in_page_is_in_chinese(client, db):
@@ -551,6 +625,42 @@ def test_post_form_errors_are_in_chinese(client, world):
     url = reverse("villages:post_create", args=[world.cadres["leader"].pk])
     response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "该职务须指定" in _assert_chinese(response, "grid leader without a grid")
+
+
+def test_scheme_form_errors_are_in_chinese(client, world):
+    _sign_in_as_township_staff(client, world)
+    data = {
+        "name": "网格长考核",
+        "cycle": "month",
+        "roles": ["grid_leader"],
+        "total": 100,
+        "pass_mark": 60,
+        "excellent_at": 90,
+        "items-TOTAL_FORMS": 1,
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 30,
+        "items-0-metric": "visit_coverage",
+        "items-0-effect": "earn",
+        "items-0-max_points": 90,
+        "items-0-zero_at": 50,
+        "items-0-full_at": 95,
+    }
+    url = reverse("assessments:scheme_create", args=[world.places["t1"].pk])
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "得分项合计 90 分，方案总分为 100 分。" in _assert_chinese(response, "scheme whose items do not add up")
+
+
+def test_entry_form_errors_are_in_chinese(client, world):
+    from tests.test_access_matrix import assessment_world
+
+    made = assessment_world(world)
+    _sign_in_as_township_staff(client, world, "village")
+    data = {"item": made["deduct"].pk, "points": "30", "source": "masses", "reason": "投诉", "case": "20261104-0"}
+    url = reverse("assessments:entry_create", args=[made[("score", "leader")].pk])
+    text = _assert_chinese(client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans"), "entry with errors")
+    assert "该项最多 20 分。" in text
+    assert "没有您可查看的该编号事件。" in text
 
 
 # (d) English is still there for those who ask for it

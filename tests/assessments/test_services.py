@@ -402,7 +402,7 @@ def test_closing_is_refused_while_a_manual_item_waits_for_a_decision(world, sche
 
     with pytest.raises(ValidationError) as error:
         close(world, february)
-    assert "wait for a decision" in " ".join(error.value.messages)
+    assert "waits for a decision" in " ".join(error.value.messages)
     february.refresh_from_db()
     assert february.is_open
 

@@ -20,7 +20,7 @@ from cases.models import Case
 from villages import demo
 from villages.models import CareCategory, Grid, Household, Post, Township, Village
 from visits import rules, selectors
-from visits.demo import build_demo_visits, field_work_counts
+from visits.demo import LOG_WEEKS, build_demo_visits, field_work_counts
 from visits.models import Meeting, Patrol, Visit, WorkLog
 from visits.rules import Kind, Standing
 
@@ -234,7 +234,7 @@ def test_every_grid_leader_keeps_daily_logs_and_a_draft_weekly_summary(township)
         logs = WorkLog.objects.filter(author=post.cadre, grid=post.grid)
         daily = logs.filter(period=WorkLog.Period.DAY)
         assert daily.count() >= 15, post
-        assert not daily.filter(Q(starts_on__gte=today) | Q(starts_on__lt=monday - 7 * 7 * DAY)).exists()
+        assert not daily.filter(Q(starts_on__gte=today) | Q(starts_on__lt=monday - (LOG_WEEKS - 1) * 7 * DAY)).exists()
         assert daily.filter(submitted_at__isnull=False).count() >= 0.6 * daily.count()
         weekly = logs.filter(period=WorkLog.Period.WEEK)
         assert all(log.starts_on.weekday() == 0 for log in weekly)
