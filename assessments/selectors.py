@@ -58,6 +58,13 @@ def latest_scores(user):
     return list(latest.values())
 
 
+def unanswered_about(user):
+    """Manual items about the user in open periods that they have not answered yet (home page)."""
+    return Entry.objects.filter(
+        score__cadre__user=user, score__period__status=Period.Status.OPEN, answer="", status=Entry.Status.PENDING
+    )
+
+
 def long_term_failures(scheme, user, periods=scoring.DEFAULT_FAILING_PERIODS):
     """[(cadre, streak, their closed scores newest first)] for cadres of `scheme` the user sees
     who were under the pass mark in the latest `periods` or more closed periods in a row:

@@ -25,6 +25,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             posts=registry.current_posts({"cadre__user": user}),
             cases=case_selectors.dashboard(user),
             scores=assessment_selectors.latest_scores(user),
+            about_me=list(assessment_selectors.unanswered_about(user).values_list("score_id", flat=True)),
             approvals=assessment_selectors.pending_entries(user).count()
             if jurisdiction_for(user).has_any(Action.MANAGE, ("township",))
             else 0,

@@ -159,3 +159,38 @@ def test_a_case_step_records_whether_its_level_had_passed_its_deadline(world):
     )
     assert CaseEvent.objects.filter(case=accepted, kind="accept").last().late is False
     assert CaseEvent.objects.filter(case=accepted, kind="created").get().late is None
+
+
+def test_the_home_page_tells_a_cadre_of_an_item_about_them_until_they_answer_it(world, login):
+    township = world.users["township"]
+    today = timezone.localdate()
+    scheme = services.save_scheme(
+        actor=township,
+        scheme=Scheme(township=world.places["t1"], name="网格长考核", roles=[Role.GRID_LEADER]),
+        total=100,
+        pass_mark=D(60),
+        excellent_at=D(90),
+        items=[
+            {"metric": "visit_coverage", "effect": "earn", "max_points": 100, "zero_at": D(50), "full_at": D(95)},
+            {"name": "监督检查扣分", "effect": "deduct", "max_points": 20},
+        ],
+    )
+    period = services.open_period(actor=township, scheme=scheme, day=today)
+    score = Score.objects.get(period=period, cadre=world.cadres["leader"])
+    entry = services.enter(
+        actor=world.users["village"],
+        score=score,
+        item=period.version.items.get(effect=Item.Effect.DEDUCT),
+        points=D(2),
+        reason="巡查记录空白",
+        source="inside",
+    )
+    client = login(world.users["leader"])
+
+    page = client.get(reverse("home")).content.decode()
+    assert "1 item about you waits for the township: you may answer it" in page
+    assert reverse("assessments:score", args=[score.pk]) in page
+
+    services.answer(actor=world.users["leader"], entry=entry, text="已补巡查")
+    assert "about you waits" not in client.get(reverse("home")).content.decode()
+    assert "about you waits" not in login(world.users["neighbour"]).get(reverse("home")).content.decode()
