@@ -42,14 +42,14 @@ def evidence(score, item, user, today=None):
     period = score.period
     today = today or (period.ends_on + DAY if not period.is_open else timezone.localdate())
     window = metrics.Window(period.starts_on, period.ends_on, today)
-    return BUILDERS[item.metric](area, window, user)
+    return BUILDERS[item.metric](area, area.cut(window), window, user)
 
 
 def _row(on, text, url=None, ok=None, note=""):
     return {"on": on, "text": text, "url": url, "ok": ok, "note": note}
 
 
-def _households(area, window, user):
+def _households(area, window, full, user):
     day = window.last
     facts = metrics.area_households(area, metrics.households_as_of(area.township_id, day)).values_list(
         "pk", "head_name", "address", "due_on", "last_visit"
@@ -68,7 +68,7 @@ def _households(area, window, user):
     return rows, hidden
 
 
-def _must_visits(area, window, user):
+def _must_visits(area, window, full, user):
     day = window.last
     facts = (
         metrics.area_households(area, metrics.households_as_of(area.township_id, day))
@@ -86,6 +86,8 @@ def _must_visits(area, window, user):
     ).values_list("household_id", "visited_on"):
         seen.setdefault(pk, set()).add(visited_on.replace(day=1))
     months = window.months()
+    if not months:
+        return [], 0
     rows, hidden = [], 0
     for pk, head in facts:
         if pk not in visible:
@@ -107,7 +109,7 @@ def _must_visits(area, window, user):
     return rows, hidden
 
 
-def _patrols(area, window, user):
+def _patrols(area, window, full, user):
     if area.grid_id is None:
         return [], 0
     by_day = {}
@@ -128,14 +130,14 @@ def _patrols(area, window, user):
     return rows, 0
 
 
-def _work_logs(area, window, user):
+def _work_logs(area, window, full, user):
     if area.grid_id is None:
         return [], 0
     days, weeks = metrics.required_logs(window)
     logs = {
         (log.period, log.starts_on): log
         for log in WorkLog.objects.filter(
-            author_id=area.cadre_id, starts_on__range=(window.start, window.over)
+            author_id=area.cadre_id, starts_on__range=(window.start - 6 * DAY, window.over)
         ).select_related("author")
     }
     rows = []
@@ -145,14 +147,21 @@ def _work_logs(area, window, user):
         if log is None:
             rows.append(_row(starts, label, None, False, _("missing")))
         else:
-            submitted = log.submitted_at is not None
+            counted = metrics.log_in_time(period, starts, log.submitted_at)
+            if log.submitted_at is None:
+                note = _("draft, not submitted")
+            elif not counted:
+                at = timezone.localtime(log.submitted_at)
+                note = _("submitted late, on %(date)s") % {"date": f"{at:%Y-%m-%d}"}
+            else:
+                note = ""
             url = reverse("visits:log", args=[log.pk]) if log.author.user_id == user.pk else None
-            rows.append(_row(starts, label, url, submitted, "" if submitted else _("draft, not submitted")))
+            rows.append(_row(starts, label, url, counted, note))
     rows.sort(key=lambda row: row["on"])
     return rows, 0
 
 
-def _meetings(area, window, user):
+def _meetings(area, window, full, user):
     if area.grid_id is not None:
         return [], 0
     weeks = window.weeks()
@@ -199,42 +208,51 @@ def _case_rows(steps, user, ok):
 
 def _steps(area, window):
     steps = metrics.case_steps(area.township_id, window).select_related("case").order_by("at", "pk")
-    return [s for s in steps if area.holds(s.case.village_id, s.case.grid_id, s.case.group_id)]
+    return [
+        s
+        for s in steps
+        if area.holds(s.case.village_id, s.case.grid_id, s.case.group_id)
+        and window.start <= timezone.localtime(s.at).date() <= window.last
+    ]
 
 
-def _cases_on_time(area, window, user):
+def _cases_on_time(area, window, full, user):
     steps = [s for s in _steps(area, window) if s.kind in metrics.FINISHING and s.from_level == area.level]
     return _case_rows(steps, user, lambda step: not step.late)
 
 
-def _escalations(area, window, user):
+def _escalations(area, window, full, user):
     steps = [s for s in _steps(area, window) if s.kind == metrics.Kind.AUTO_ESCALATE and s.from_level == area.level]
     return _case_rows(steps, user, lambda step: False)
 
 
-def _satisfaction(area, window, user):
+def _satisfaction(area, window, full, user):
     steps = [s for s in _steps(area, window) if s.kind in metrics.VERDICTS]
     return _case_rows(steps, user, lambda step: step.kind == metrics.Kind.CONFIRM_SATISFIED)
 
 
-def _emergencies(area, window, user):
-    cases = [
-        case
-        for case in metrics.emergencies(area.township_id, window).order_by("created_at")
-        if area.holds(case.village_id, case.grid_id, case.group_id)
+def _emergencies(area, window, full, user):
+    found = [
+        a
+        for a in metrics.acceptances(area.township_id, full)
+        if a.level == area.level
+        and area.holds(a.village_id, a.grid_id, a.group_id)
+        and window.start <= timezone.localtime(a.arrived).date() <= window.last
     ]
-    visible = set(Case.objects.for_user(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+    cases = {case.pk: case for case in Case.objects.for_user(user).filter(pk__in=[a.case_id for a in found])}
     rows, hidden = [], 0
-    for case in cases:
-        if case.pk not in visible:
+    for acceptance in found:
+        case = cases.get(acceptance.case_id)
+        if case is None:
             hidden += 1
             continue
-        if case.accepted_at is None:
-            note, ok = _("not accepted yet"), None
+        minutes = round(acceptance.minutes)
+        if acceptance.accepted is None:
+            note = _("not accepted: waited %(minutes)s min by the end of the period") % {"minutes": minutes}
         else:
-            minutes = round((case.accepted_at - case.created_at).total_seconds() / 60)
-            note, ok = _("accepted after %(minutes)s min") % {"minutes": minutes}, None
-        rows.append(_row(timezone.localtime(case.created_at).date(), str(case), case.get_absolute_url(), ok, note))
+            note = _("accepted after %(minutes)s min") % {"minutes": minutes}
+        on = timezone.localtime(acceptance.arrived).date()
+        rows.append(_row(on, str(case), case.get_absolute_url(), acceptance.accepted is not None, note))
     return rows, hidden
 
 

@@ -10,7 +10,7 @@ from cases.models import Case
 from villages.models import Post
 from visits.models import Visit
 
-from .models import Entry, Item, Scheme, SchemeVersion, Source
+from .models import MAX_POINTS, Entry, Item, Scheme, SchemeVersion, Source
 from .scoring import Metric
 
 # Posts a scheme may assess: the cadres of the villages and grids (the township assesses them).
@@ -44,6 +44,9 @@ class SchemeForm(forms.ModelForm):
 
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.periods.exists():  # its periods are months, or quarters…
+            self.fields["cycle"].disabled = True
+            self.fields["cycle"].help_text = _("Fixed once a period is opened.")
         if version is not None:
             for name in ("total", "pass_mark", "excellent_at"):
                 self.fields[name].initial = getattr(version, name)
@@ -57,7 +60,7 @@ class ItemForm(forms.Form):
     )
     name = forms.CharField(label=_("item"), max_length=100, required=False)
     effect = forms.ChoiceField(label=_("effect"), choices=Item.Effect.choices, initial=Item.Effect.EARN)
-    max_points = forms.IntegerField(label=_("points"), min_value=1)
+    max_points = forms.IntegerField(label=_("points"), min_value=1, max_value=MAX_POINTS)
     zero_at = forms.DecimalField(label=_("no points at"), max_digits=9, decimal_places=2, required=False)
     full_at = forms.DecimalField(label=_("full points at"), max_digits=9, decimal_places=2, required=False)
     points_each = forms.DecimalField(
@@ -134,6 +137,8 @@ class EntryForm(forms.ModelForm):
         if not value:
             return None
         case = Case.objects.for_user(self.user).filter(pk=as_pk(value.rsplit("-", 1)[-1])).first()
+        if case is not None and "-" in value and case.reference != value:
+            case = None  # the date part must be the case's own
         if case is None:
             raise ValidationError(_("No case with this number that you can see."))
         return case

@@ -18,11 +18,11 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent
+from cases.models import CaseEvent
 from cases.workflow import Level, Procedure
 from villages.models import Household, Post, VillagerGroup
 from visits import rules
@@ -64,6 +64,16 @@ class Area:
     grid_id: int | None = None
     groups: frozenset | None = None  # a village post over some groups only
     responsible: bool = False  # their households are those they are responsible for
+    since: datetime.date | None = None  # the first day in the post, if inside the period
+    until: datetime.date | None = None  # the last day in the post, if inside the period
+
+    def cut(self, window):
+        """The part of `window` the cadre held the post: a newcomer is not measured on the days
+        before they came, nor one who left on the days after."""
+        start = max(window.start, self.since) if self.since else window.start
+        end = min(window.end, self.until) if self.until else window.end
+        weeks_from = self.since if self.since and self.since > window.start else window.weeks_from
+        return Window(start, end, window.today, weeks_from)
 
     def holds(self, village_id, grid_id, group_id):
         """Whether a record at this place is theirs."""
@@ -89,6 +99,7 @@ class Window:
     start: datetime.date
     end: datetime.date
     today: datetime.date
+    weeks_from: datetime.date | None = None  # the earliest Monday a week of the window may start on
 
     @property
     def last(self):
@@ -108,12 +119,21 @@ class Window:
         return [day for day in _days(self.start, self.over) if day.weekday() < 5]
 
     def weeks(self):
-        """The Mondays of the whole weeks (Monday to Sunday) inside the window."""
-        first = self.start + datetime.timedelta(days=-self.start.weekday() % 7)
-        return [day for day in _days(first, self.over - 6 * DAY) if day.weekday() == 0]
+        """The Mondays of the weeks (Monday to Sunday) that end inside the window and are over: a
+        week across two periods belongs to the one holding its Sunday (for a cadre who came in the
+        period, only weeks from their first day)."""
+        first = self.weeks_from or self.start - 6 * DAY
+        return [day for day in _days(first, self.over - 6 * DAY) if day.weekday() == 0 and day + 6 * DAY >= self.start]
 
     def months(self):
-        return sorted({day.replace(day=1) for day in _days(self.start, self.last)})
+        """The calendar months wholly inside the window and over (a visit each month is due by its
+        last day: the current month is not required until it ends)."""
+        months = sorted({day.replace(day=1) for day in _days(self.start, self.over)})
+        return [month for month in months if month >= self.start and _month_end(month) <= self.over]
+
+
+def _month_end(month):
+    return (month.replace(day=28) + 4 * DAY).replace(day=1) - DAY
 
 
 def _days(start, end):
@@ -162,7 +182,14 @@ def assessed_areas(scheme, start, end):
     )
     areas = []
     for cadre_id, post in sorted(latest.items()):
-        base = {"cadre_id": cadre_id, "post_id": post.pk, "role": post.role, "township_id": post.township_id}
+        base = {
+            "cadre_id": cadre_id,
+            "post_id": post.pk,
+            "role": post.role,
+            "township_id": post.township_id,
+            "since": post.started_on if post.started_on > start else None,
+            "until": post.ended_on - DAY if post.ended_on and post.ended_on - DAY < end else None,
+        }
         if post.grid_id is not None:
             areas.append(Area(**base, level=Level.GRID, village_id=post.grid.village_id, grid_id=post.grid_id))
             continue
@@ -225,12 +252,23 @@ def in_time(due_on, last_visit, day):
 
 
 def _households(areas, window):
-    """Visit coverage (in time on the period's last day) and must-visit coverage (a visit in each
-    month of the period): two queries."""
-    day = window.last
-    if not areas or day < window.start:
-        return {}
-    rows = households_as_of(areas[0].township_id, day).values_list(
+    """Visit coverage (in time on the last day in post) and must-visit coverage (a visit in each
+    whole month): two queries, and one more for each other last day (a cadre who left)."""
+    results = {}
+    by_day = {}
+    for area in areas:
+        cut = area.cut(window)
+        if cut.last >= cut.start:
+            by_day.setdefault(cut.last, []).append((area, cut))
+        else:
+            results[area.cadre_id] = {Metric.VISIT_COVERAGE: Measure(None), Metric.MUST_VISIT_COVERAGE: Measure(None)}
+    for day, group in by_day.items():
+        results.update(_households_on(day, group, window))
+    return results
+
+
+def _households_on(day, group, window):
+    rows = households_as_of(group[0][0].township_id, day).values_list(
         "pk", "village_id", "grid_id", "group_id", "responsible_cadre_id", "due_on", "last_visit", "must"
     )
     must_ids = set()
@@ -243,20 +281,19 @@ def _households(areas, window):
         index["carer"].setdefault(carer, []).append(fact)
         if must:
             must_ids.add(pk)
-    months = window.months()
     seen = set(
         Visit.objects.filter(
             household_id__in=must_ids,
             kind__in=rules.CADRE_KINDS,
-            visited_on__range=(window.start, day),
+            visited_on__range=(window.start, window.last),
         )
         .annotate(month=TruncMonth("visited_on"))
         .values_list("household_id", "month")
         .distinct()
     )
-    seen = {(pk, month if isinstance(month, datetime.date) else month.date()) for pk, month in seen}
+    seen = {(pk, month.date() if isinstance(month, datetime.datetime) else month) for pk, month in seen}
     results = {}
-    for area in areas:
+    for area, cut in group:
         if area.responsible:
             facts = index["carer"].get(area.cadre_id, [])
         elif area.grid_id is not None:
@@ -266,6 +303,7 @@ def _households(areas, window):
         else:
             facts = index["village"].get(area.village_id, [])
         must = [pk for pk, _within, is_must in facts if is_must]
+        months = cut.months()
         results[area.cadre_id] = {
             Metric.VISIT_COVERAGE: share(sum(within for _pk, within, _must in facts), len(facts)),
             Metric.MUST_VISIT_COVERAGE: share(
@@ -276,44 +314,53 @@ def _households(areas, window):
 
 
 def _patrols(areas, window):
-    """Days with a patrol of the grid, of the whole days of the period: one query."""
+    """Days with a patrol of the grid, of the whole days in post: one query."""
     grids = {area.grid_id for area in areas if area.grid_id is not None}
-    days = _days(window.start, window.over)
-    walked = patrol_days(grids, window.start, window.over) if grids and days else {}
-    return {
-        area.cadre_id: {
-            Metric.PATROL_DAYS: share(len(walked.get(area.grid_id, ())), len(days))
-            if area.grid_id is not None
-            else Measure(None)
-        }
-        for area in areas
-    }
+    walked = patrol_days(grids, window.start, window.over) if grids and window.over >= window.start else {}
+    results = {}
+    for area in areas:
+        if area.grid_id is None:
+            results[area.cadre_id] = {Metric.PATROL_DAYS: Measure(None)}
+            continue
+        cut = area.cut(window)
+        days = _days(cut.start, cut.over)
+        patrolled = walked.get(area.grid_id, set())
+        results[area.cadre_id] = {Metric.PATROL_DAYS: share(sum(day in patrolled for day in days), len(days))}
+    return results
 
 
 def required_logs(window):
-    """(working days, Mondays of whole weeks): a daily log each working day, a weekly summary each week."""
+    """(working days, Mondays of the weeks): a daily log each working day, a weekly summary each week."""
     return window.working_days(), window.weeks()
 
 
+def log_in_time(period, starts_on, submitted_at):
+    """A daily log counts if submitted by the end of the next day, a weekly summary by the end of
+    the Monday after its week: a log written weeks later to fill the gap is not the day's work."""
+    grace = DAY if period == WorkLog.Period.DAY else 7 * DAY
+    return submitted_at is not None and timezone.localtime(submitted_at).date() <= starts_on + grace
+
+
 def _work_logs(areas, window):
-    """A grid cadre's submitted daily logs on working days and weekly summaries, of those required:
-    one query."""
-    days, weeks = required_logs(window)
+    """A grid cadre's daily logs on working days and weekly summaries submitted in time, of those
+    required while in post: one query."""
     grid_cadres = [area.cadre_id for area in areas if area.grid_id is not None]
     submitted = set()
-    if grid_cadres and (days or weeks):
-        submitted = set(
-            WorkLog.objects.filter(
-                author_id__in=grid_cadres,
-                submitted_at__isnull=False,
-                starts_on__range=(window.start, window.over),
-            ).values_list("author_id", "period", "starts_on")
-        )
+    if grid_cadres and window.over >= window.start - 6 * DAY:
+        rows = WorkLog.objects.filter(
+            author_id__in=grid_cadres,
+            submitted_at__isnull=False,
+            starts_on__range=(window.start - 6 * DAY, window.over),
+        ).values_list("author_id", "period", "starts_on", "submitted_at")
+        submitted = {
+            (author, period, starts_on) for author, period, starts_on, at in rows if log_in_time(period, starts_on, at)
+        }
     results = {}
     for area in areas:
         if area.grid_id is None:
             results[area.cadre_id] = {Metric.WORK_LOGS: Measure(None)}
             continue
+        days, weeks = required_logs(area.cut(window))
         counted = sum((area.cadre_id, WorkLog.Period.DAY, day) in submitted for day in days)
         counted += sum((area.cadre_id, WorkLog.Period.WEEK, monday) in submitted for monday in weeks)
         results[area.cadre_id] = {Metric.WORK_LOGS: share(counted, len(days) + len(weeks))}
@@ -321,24 +368,24 @@ def _work_logs(areas, window):
 
 
 def _meetings(areas, window):
-    """A village cadre's weeks with a village committee meeting they attended, of the whole
-    weeks of the period (one meeting a week): one query."""
-    weeks = window.weeks()
+    """A village cadre's weeks with a committee meeting of their village they attended, of the
+    weeks in post (one meeting a week): one query."""
     village_cadres = [area.cadre_id for area in areas if area.grid_id is None]
     attended = set()
-    if village_cadres and weeks:
+    if village_cadres:
         rows = Meeting.objects.filter(
-            attendees__in=village_cadres, held_on__range=(weeks[0], weeks[-1] + 6 * DAY)
-        ).values_list("attendees", "held_on")
-        attended = {(cadre_id, held_on - held_on.weekday() * DAY) for cadre_id, held_on in rows}
-    return {
-        area.cadre_id: {
-            Metric.MEETING_ATTENDANCE: share(sum((area.cadre_id, m) in attended for m in weeks), len(weeks))
-            if area.grid_id is None
-            else Measure(None)
-        }
-        for area in areas
-    }
+            attendees__in=village_cadres, held_on__range=(window.start - 6 * DAY, window.over)
+        ).values_list("attendees", "village_id", "held_on")
+        attended = {(cadre_id, village_id, held_on - held_on.weekday() * DAY) for cadre_id, village_id, held_on in rows}
+    results = {}
+    for area in areas:
+        if area.grid_id is not None:
+            results[area.cadre_id] = {Metric.MEETING_ATTENDANCE: Measure(None)}
+            continue
+        weeks = area.cut(window).weeks()
+        met = sum((area.cadre_id, area.village_id, monday) in attended for monday in weeks)
+        results[area.cadre_id] = {Metric.MEETING_ATTENDANCE: share(met, len(weeks))}
+    return results
 
 
 def _by_place(areas):
@@ -348,6 +395,12 @@ def _by_place(areas):
         key = area.grid_id if area.grid_id is not None else ("village", area.village_id)
         places.setdefault(key, []).append(area)
     return places
+
+
+def _in(area, window, moment):
+    """Whether an aware `moment` falls on a day the cadre held the post in the window."""
+    cut = area.cut(window)
+    return cut.start <= timezone.localtime(moment).date() <= cut.last
 
 
 def case_steps(township_id, window):
@@ -360,17 +413,18 @@ def case_steps(township_id, window):
 
 def _cases(areas, window):
     """Cases handled within their deadlines at the cadre's level (steps that ended their handling
-    there), those that climbed by themselves for being overdue, and residents' verdicts: one query."""
+    there), those that climbed by themselves for being overdue, and residents' verdicts, while in
+    post: one query."""
     if not areas:
         return {}
     rows = case_steps(areas[0].township_id, window).values_list(
-        "case__village_id", "case__grid_id", "case__group_id", "from_level", "kind", "late"
+        "case__village_id", "case__grid_id", "case__group_id", "from_level", "kind", "late", "at"
     )
     places = _by_place(areas)
     tallies = {area.cadre_id: [0, 0, 0, 0, 0] for area in areas}  # on time, finished, escalated, satisfied, verdicts
-    for village_id, grid_id, group_id, from_level, kind, late in rows:
+    for village_id, grid_id, group_id, from_level, kind, late, at in rows:
         for area in places.get(grid_id, []) + places.get(("village", village_id), []):
-            if not area.holds(village_id, grid_id, group_id):
+            if not area.holds(village_id, grid_id, group_id) or not _in(area, window, at):
                 continue
             tally = tallies[area.cadre_id]
             if kind in VERDICTS:
@@ -390,30 +444,75 @@ def _cases(areas, window):
     }
 
 
-def emergencies(township_id, window):
-    """The emergencies reported in the window, with when they were first accepted."""
+@dataclass(frozen=True)
+class Acceptance:
+    """An emergency arriving at a level of a place, and when that level accepted it (None: not
+    by the end of the window, which counts its minutes up to then)."""
+
+    case_id: int
+    village_id: int
+    grid_id: int
+    group_id: int | None
+    level: int
+    arrived: datetime.datetime
+    accepted: datetime.datetime | None
+    minutes: float
+
+
+def acceptances(township_id, window):
+    """Each time an emergency arrived at the grid or the village in the window and how long that
+    level took to accept it: one query. (An emergency is reported to the township centre at once;
+    what a grid or village accepts is what was sent or returned to it.)"""
     begin, finish = window.moments()
-    accepted = CaseEvent.objects.filter(case=OuterRef("pk"), kind=Kind.ACCEPT).order_by("at").values("at")[:1]
-    return Case.objects.filter(
-        township_id=township_id, procedure=Procedure.EMERGENCY, created_at__gte=begin, created_at__lt=finish
-    ).annotate(accepted_at=Subquery(accepted))
+    steps = (
+        CaseEvent.objects.filter(
+            case__township_id=township_id, case__procedure=Procedure.EMERGENCY, at__gte=begin, at__lt=finish
+        )
+        .order_by("case_id", "at", "pk")
+        .values_list(
+            "case_id", "case__village_id", "case__grid_id", "case__group_id", "kind", "from_level", "to_level", "at"
+        )
+    )
+    waiting, found, places = {}, [], {}
+    for case_id, village_id, grid_id, group_id, kind, from_level, to_level, at in steps:
+        place = places[case_id] = (case_id, village_id, grid_id, group_id)
+        arrived = to_level in (Level.GRID, Level.VILLAGE) and (kind == Kind.CREATED or from_level != to_level)
+        if kind == Kind.ACCEPT and (case_id, from_level) in waiting:
+            since = waiting.pop((case_id, from_level))
+            found.append(Acceptance(*place, from_level, since, at, (at - since).total_seconds() / 60))
+        elif from_level != to_level:
+            waiting.pop((case_id, from_level), None)  # moved on before it was accepted there
+        if arrived:
+            waiting[(case_id, to_level)] = at
+    end = min(finish, timezone.now())
+    for (case_id, level), since in waiting.items():
+        found.append(
+            Acceptance(case_id, *_place_of(steps, case_id), level, since, None, (end - since).total_seconds() / 60)
+        )
+    return found
+
+
+def _place_of(steps, case_id):
+    for row in steps:
+        if row[0] == case_id:
+            return row[1], row[2], row[3]
+    return None, None, None
 
 
 def _emergencies(areas, window):
-    """The median minutes from an emergency's report to its acceptance, in the cadre's place: one query."""
+    """The median minutes the cadre's level took to accept an emergency sent to it, in their place
+    and while in post (one not accepted counts its wait up to the window's end): one query."""
     if not areas:
         return {}
-    rows = list(
-        emergencies(areas[0].township_id, window).values_list(
-            "village_id", "grid_id", "group_id", "created_at", "accepted_at"
-        )
-    )
+    found = acceptances(areas[0].township_id, window)
     results = {}
     for area in areas:
         minutes = [
-            (accepted_at - created_at).total_seconds() / 60
-            for village_id, grid_id, group_id, created_at, accepted_at in rows
-            if accepted_at is not None and area.holds(village_id, grid_id, group_id)
+            a.minutes
+            for a in found
+            if a.level == area.level
+            and area.holds(a.village_id, a.grid_id, a.group_id)
+            and _in(area, window, a.arrived)
         ]
         value = Decimal(str(round(statistics.median(minutes), 1))) if minutes else None
         results[area.cadre_id] = {Metric.EMERGENCY_ACKNOWLEDGEMENT: Measure(value, len(minutes), len(minutes))}

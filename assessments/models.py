@@ -17,13 +17,13 @@ a cadre is the ASSESS action at the level above theirs (`scope_limits`).
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from cases.models import Case
 from cases.workflow import Level
@@ -34,6 +34,7 @@ from visits.models import Visit
 from .scoring import SHORT_LABELS, Grade, Linear, Metric, PerUnit
 
 POINTS = {"max_digits": 8, "decimal_places": 1}
+MAX_POINTS = 100_000  # a scheme's total or an item's points, at most
 # Metrics that count things (a deduction per unit); the rest are shares in per cent, or minutes.
 COUNTED = frozenset({Metric.OVERDUE_ESCALATIONS})
 MINUTES = frozenset({Metric.EMERGENCY_ACKNOWLEDGEMENT})
@@ -72,7 +73,10 @@ class Scheme(models.Model):
 
     @property
     def role_labels(self):
-        return [Post.Role(role).label for role in self.roles if role in Post.Role.values]
+        # Translators: between the names in a list of posts ("grid leader, grid member").
+        return pgettext("list", ", ").join(
+            str(Post.Role(role).label) for role in self.roles if role in Post.Role.values
+        )
 
 
 class SchemeVersion(models.Model):
@@ -81,7 +85,9 @@ class SchemeVersion(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="versions", verbose_name=_("scheme"))
     number = models.PositiveSmallIntegerField(_("version"))
-    total = models.PositiveIntegerField(_("total points"), validators=[MinValueValidator(1)])
+    total = models.PositiveIntegerField(
+        _("total points"), validators=[MinValueValidator(1), MaxValueValidator(MAX_POINTS)]
+    )
     pass_mark = models.DecimalField(_("pass mark"), **POINTS)
     excellent_at = models.DecimalField(_("excellent from"), **POINTS)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -209,7 +215,10 @@ class Period(models.Model):
         if self.scheme.cycle == Cycle.MONTH:
             return f"{self.starts_on:%Y-%m}"
         if self.scheme.cycle == Cycle.QUARTER:
-            return f"{self.starts_on:%Y} Q{(self.starts_on.month - 1) // 3 + 1}"
+            return _("%(year)s Q%(quarter)s") % {
+                "year": self.starts_on.year,
+                "quarter": (self.starts_on.month - 1) // 3 + 1,
+            }
         return f"{self.starts_on:%Y}"
 
     @property
@@ -312,7 +321,9 @@ class Entry(models.Model):
         _("other evidence"),
         max_length=200,
         blank=True,
-        help_text=_("A complaint or a report: who, when, how it came in."),
+        help_text=_(
+            "A complaint or a report: when and how it came in. Do not name the complainant: the cadre reads this."
+        ),
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")

@@ -59,29 +59,30 @@ def latest_scores(user):
 
 
 def unanswered_about(user):
-    """Manual items about the user in open periods that they have not answered yet (home page)."""
-    return Entry.objects.filter(
-        score__cadre__user=user, score__period__status=Period.Status.OPEN, answer="", status=Entry.Status.PENDING
+    """Manual items about the user in open periods, not refused, that they have not answered yet
+    (the home page)."""
+    return Entry.objects.filter(score__cadre__user=user, score__period__status=Period.Status.OPEN, answer="").exclude(
+        status=Entry.Status.REJECTED
     )
 
 
 def long_term_failures(scheme, user, periods=scoring.DEFAULT_FAILING_PERIODS):
     """[(cadre, streak, their closed scores newest first)] for cadres of `scheme` the user sees
     who were under the pass mark in the latest `periods` or more closed periods in a row:
-    one query."""
+    two queries."""
     rows = list(
         scores(user).filter(period__scheme=scheme, period__status=Period.Status.CLOSED).order_by("-period__starts_on")
     )
     by_cadre = {}
     for row in rows:
         by_cadre.setdefault(row.cadre_id, []).append(row)
-    # A cadre's streak counts from the scheme's latest closed period: one who left is not failing now.
-    latest = rows[0].period.starts_on if rows else None
-    histories = {
-        cadre_id: [(row.period.starts_on, row.passed) for row in cadre_rows]
-        for cadre_id, cadre_rows in by_cadre.items()
-        if cadre_rows[0].period.starts_on == latest
-    }
+    # The streak runs over the scheme's closed periods in a row, from the latest: a period a cadre
+    # was not scored in (they left, or came later) breaks it, as a pass does.
+    closed = list(scheme.periods.closed().values_list("starts_on", flat=True))
+    histories = {}
+    for cadre_id, cadre_rows in by_cadre.items():
+        passed = {row.period.starts_on: row.passed for row in cadre_rows}
+        histories[cadre_id] = [(start, passed.get(start, True)) for start in closed]
     failing = scoring.long_term_failures(histories, periods)
     listed = [(by_cadre[cadre_id][0].cadre, streak, by_cadre[cadre_id]) for cadre_id, streak in failing.items()]
     return sorted(listed, key=lambda entry: (-entry[1], entry[0].name_pinyin))

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from villages.jurisdiction import Action, jurisdiction_for
 
 from . import metrics, scoring
-from .models import COUNTED, Cycle, Entry, Item, Line, Period, Scheme, SchemeVersion, Score
+from .models import COUNTED, MAX_POINTS, Cycle, Entry, Item, Line, Period, Scheme, SchemeVersion, Score
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
@@ -69,6 +69,8 @@ def check_items(total, items):
                     _("Give “%(item)s” the value that earns nothing and the one that earns full points.")
                     % {"item": label}
                 )
+    if any(not 1 <= item["max_points"] <= MAX_POINTS for item in items):
+        raise ValidationError(_("An item is worth between 1 and %(max)s points.") % {"max": MAX_POINTS})
     earned = sum(item["max_points"] for item in items if item["effect"] == Item.Effect.EARN)
     if earned != total:
         raise ValidationError(
@@ -89,6 +91,10 @@ def save_scheme(*, actor, scheme, total, pass_mark, excellent_at, items, today=N
         raise ValidationError(_("The township already has a scheme of this name."))
     if not ZERO <= pass_mark <= excellent_at <= total:
         raise ValidationError(_("The pass mark must be at most the mark for excellent, and both within the total."))
+    if scheme.pk:
+        saved = Scheme.objects.select_for_update().get(pk=scheme.pk)  # two editors save one after the other
+        if saved.cycle != scheme.cycle and saved.periods.exists():
+            raise ValidationError(_("Periods were opened by this scheme: its cycle stays as it is. Make a new scheme."))
     scheme.save()
     current = scheme.versions.first()
     used = current is not None and current.periods.exists()
@@ -116,10 +122,9 @@ def save_scheme(*, actor, scheme, total, pass_mark, excellent_at, items, today=N
 
 
 def _move_to(period, version, items):
-    """An open period follows its scheme's new version: the old ledger goes (computed again at
-    once), and each manual item moves to the new item of the same name and effect — or of the same
+    """An open period follows its scheme's new version (computed again at once), and each manual
+    item moves to the new item of the same name and effect — or of the same
     effect — or the save is refused."""
-    Line.objects.filter(score__period=period).delete()
     manual = [item for item in items if not item.metric]
     for entry_item in Item.objects.filter(entries__score__period=period).distinct():
         target = next(
@@ -311,10 +316,10 @@ def enter(*, actor, score, item, points, reason, source, case=None, visit=None, 
         raise PermissionDenied(_("Items about yourself are entered by the level above you."))
     if not jurisdiction_for(actor).allows(Action.ASSESS, score):
         raise PermissionDenied(_("Manual items are entered by the level above the cadre."))
-    Period.objects.select_for_update().get(pk=score.period_id)
-    if not score.period.is_open:
+    period = Period.objects.select_for_update().get(pk=score.period_id)  # a close or an edit waits for this
+    if not period.is_open:
         raise ValidationError(_("This period is closed; its scores are final."))
-    if item.metric or item.version_id != score.period.version_id:
+    if item.metric or item.version_id != period.version_id:
         raise ValidationError({"item": _("Choose one of the scheme's manual items.")})
     if not Decimal("0.5") <= points <= item.max_points:
         raise ValidationError({"points": _("Between 0.5 and %(max)s points.") % {"max": item.max_points}})

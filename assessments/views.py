@@ -120,16 +120,17 @@ class SchemeDetailView(LoginRequiredMixin, TemplateView):
         scheme = scoped_object_or_404(user, Scheme.objects.select_related("township"), pk=self.kwargs["pk"])
         version = scheme.versions.first()
         trend = selectors.trend(scheme, user)
+        stats = {row["period_id"]: row for row in trend}
+        periods = list(scheme.periods.select_related("scheme").order_by("-starts_on"))
+        labels = {period.pk: period.label for period in periods}
         chart = None
         if version and trend:
             chart = charts.line_chart(
                 _("Average total per period"),
-                [(f"{row['period__starts_on']:%Y-%m}", row["average"]) for row in trend],
+                [(labels[row["period_id"]], row["average"]) for row in trend],
                 version.total,
                 version.pass_mark,
             )
-        stats = {row["period_id"]: row for row in trend}
-        periods = list(scheme.periods.order_by("-starts_on"))
         for period in periods:
             period.stats = stats.get(period.pk)
         return super().get_context_data(
@@ -241,7 +242,7 @@ class ScoreView(LoginRequiredMixin, TemplateView):
         chart = charts.line_chart(
             _("Total per period"),
             [(row.period.label, row.total) for row in history],
-            version.total,
+            max(row.period.version.total for row in history),
             version.pass_mark,
         )
         entries = list(selectors.entries_of(score, user))
@@ -292,7 +293,7 @@ class MyScoreView(LoginRequiredMixin, TemplateView):
             charts.line_chart(
                 scheme.name,
                 [(row.period.label, row.total) for row in rows],
-                rows[-1].period.version.total,
+                max(row.period.version.total for row in rows),
                 rows[-1].period.version.pass_mark,
             )
             for scheme, rows in by_scheme.items()
@@ -349,7 +350,9 @@ class DecideView(LoginRequiredMixin, View):
         if not _manages(request.user, entry.score.township):
             raise PermissionDenied
         form = DecisionForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("note", [])) or _("The note is not valid."))
+            return redirect("assessments:pending" if request.POST.get("next") == "pending" else entry.score)
         try:
             services.decide(
                 actor=request.user,

@@ -3,7 +3,7 @@ the records the fixture writes, and the points are the scoring of those figures 
 
 places:  青山乡 ─ 郑荣村 ─ 第一网格 (leader_a) ─ group 1: eight households, two of them must-visit
                        └ 第二网格 (leader_b) ─ group 2: two households
-         the village secretary answers for the whole village; the township centre accepts emergencies.
+         the village secretary answers for the whole village; the township centre sends emergencies down.
 
 Dates are March 2025 (1 March is a Saturday): 21 working days, whole weeks from the Mondays
 3, 10, 17 and 24 March (the week of 31 March ends in April).
@@ -226,19 +226,26 @@ def place(db):
     step(p, "leader_a", c5, "confirm_satisfied", on(3, 28))
     p.cases.update(c0=c0, c1=c1, c2=c2, c3=c3, c4=c4, c5=c5)
 
-    # --- emergencies: reported to the township centre, which accepts them ---------------------------
-    for key, persona, household, (month, day), minutes in (
-        ("e_feb", "leader_a", "a_march", (2, 27), 100),  # before the window
-        ("e1", "leader_a", "a_march", (3, 8), 12),
-        ("e2", "leader_a", "a_mid", (3, 9), 30),
-        ("e3", "leader_a", "a_january", (3, 20), 45),
-        ("e4", "leader_a", "a_january", (3, 22), None),  # never accepted
-        ("e5", "leader_b", "b_visited", (3, 10), 6),
+    # --- emergencies: reported to the township centre, which sends them down to be handled --------
+    # The village (and then the grid) is measured on how fast it accepts what arrives at its level.
+    minute = datetime.timedelta(minutes=1)
+    for key, persona, household, (month, day), village_minutes, grid_minutes in (
+        ("e_feb", "leader_a", "a_march", (2, 27), 100, None),  # before the window
+        ("e1", "leader_a", "a_march", (3, 8), 12, 20),
+        ("e2", "leader_a", "a_mid", (3, 9), 30, None),
+        ("e3", "leader_a", "a_january", (3, 20), None, None),  # never accepted by the village
+        ("e5", "leader_b", "b_visited", (3, 10), 6, 10),
     ):
-        case = open_case(p, persona, household, on(month, day), Procedure.EMERGENCY)
+        reported = on(month, day)
+        case = open_case(p, persona, household, reported, Procedure.EMERGENCY)
         assert case.level == Level.TOWNSHIP
-        if minutes is not None:
-            step(p, "centre", case, "accept", on(month, day) + datetime.timedelta(minutes=minutes))
+        case = step(p, "centre", case, "return", reported + 5 * minute, "请村两委到场处置")
+        if village_minutes is not None:
+            case = step(p, "secretary", case, "accept", reported + (5 + village_minutes) * minute)
+        if grid_minutes is not None:
+            case = step(p, "secretary", case, "return", reported + 60 * minute, "请网格长现场跟踪")
+            leader = "leader_a" if household.startswith("a_") else "leader_b"
+            case = step(p, leader, case, "accept", reported + (60 + grid_minutes) * minute)
         p.cases[key] = case
     return p
 
@@ -355,19 +362,21 @@ def test_today_is_not_counted_for_patrols_while_the_period_is_open(place):
 def test_work_logs_are_submitted_daily_logs_on_working_days_and_weekly_summaries_of_whole_weeks(place):
     measures = place.measures(MARCH)
 
-    # required: 21 working days + 4 whole weeks = 25; submitted: 21 - 3 daily logs (6 March a
-    # draft, 13 and 14 March none) + 3 weekly summaries (24 March a draft, 31 March not a whole
-    # week); the Saturday's log and February's do not count
-    assert measures["leader_a"][Metric.WORK_LOGS] == Measure(D("84.0"), 21, 25)
-    assert measures["leader_b"][Metric.WORK_LOGS] == Measure(D("0.0"), 0, 25)
+    # required: 21 working days + the 5 weeks whose Sunday falls in March (those of 24 February
+    # and 3, 10, 17, 24 March) = 26; submitted in time: 21 - 3 daily logs (6 March a draft, 13
+    # and 14 March none) + 3 weekly summaries (24 February none, 24 March a draft; the week of 31
+    # March ends in April); the Saturday's log and February's do not count
+    assert measures["leader_a"][Metric.WORK_LOGS] == Measure(D("80.8"), 21, 26)
+    assert measures["leader_b"][Metric.WORK_LOGS] == Measure(D("0.0"), 0, 26)
 
 
 def test_meeting_attendance_is_the_whole_weeks_with_a_meeting_the_village_cadre_attended(place):
     measures = place.measures(MARCH)
 
-    # weeks of 3 (two meetings, counted once), 17 and 24 March attended; 10 March's meeting was
-    # without the secretary; 27 February and 31 March lie outside the whole weeks
-    assert measures["secretary"][Metric.MEETING_ATTENDANCE] == Measure(D("75.0"), 3, 4)
+    # the 5 weeks whose Sunday falls in March: 24 February (27 February's meeting), 3 March (two
+    # meetings, counted once), 17 and 24 March attended; 10 March's meeting was without the
+    # secretary; the week of 31 March ends in April
+    assert measures["secretary"][Metric.MEETING_ATTENDANCE] == Measure(D("80.0"), 4, 5)
 
 
 def test_grid_cadres_have_no_meetings_to_measure_and_village_cadres_no_patrols_or_logs(place):
@@ -392,10 +401,11 @@ def test_cases_are_judged_by_the_steps_that_ended_their_handling_at_the_areas_le
     assert leader[Metric.OVERDUE_ESCALATIONS] == Measure(D(1), 1, 5)
     # verdicts: c1 dissatisfied, c2 and c5 satisfied
     assert leader[Metric.SATISFACTION] == Measure(D("66.7"), 2, 3)
-    # the village's steps: c3 resolved late, c4 on time; the residents' verdicts are the village's too
+    # the village's steps: c3 resolved late, c4 on time, and the emergencies e1 and e5 sent on to
+    # the grid within their limit; the residents' verdicts are the village's too
     secretary = measures["secretary"]
-    assert secretary[Metric.CASES_ON_TIME] == Measure(D("50.0"), 1, 2)
-    assert secretary[Metric.OVERDUE_ESCALATIONS] == Measure(D(0), 0, 2)
+    assert secretary[Metric.CASES_ON_TIME] == Measure(D("75.0"), 3, 4)
+    assert secretary[Metric.OVERDUE_ESCALATIONS] == Measure(D(0), 0, 4)
     assert secretary[Metric.SATISFACTION] == Measure(D("66.7"), 2, 3)
     # no case in grid B: nothing to assess, and nothing to deduct
     other = measures["leader_b"]
@@ -415,10 +425,12 @@ def test_the_steps_are_the_ones_the_case_services_recorded(place):
 def test_emergency_acknowledgement_is_the_median_minutes_to_acceptance_in_the_place(place):
     measures = place.measures(MARCH)
 
-    # grid A: 12, 30 and 45 minutes (one never accepted; February's 100 outside) → 30
-    assert measures["leader_a"][Metric.EMERGENCY_ACKNOWLEDGEMENT] == Measure(D("30.0"), 3, 3)
-    assert measures["leader_b"][Metric.EMERGENCY_ACKNOWLEDGEMENT] == Measure(D("6.0"), 1, 1)
-    # the village: 6, 12, 30, 45 → (12 + 30) / 2 = 21
+    # each level is measured on what arrived at it: grid A accepted e1 after 20 minutes, grid B e5
+    # after 10 (the township centre's own speed is not theirs)
+    assert measures["leader_a"][Metric.EMERGENCY_ACKNOWLEDGEMENT] == Measure(D("20.0"), 1, 1)
+    assert measures["leader_b"][Metric.EMERGENCY_ACKNOWLEDGEMENT] == Measure(D("10.0"), 1, 1)
+    # the village: 6, 12, 30, and e3 never accepted (its wait up to the end of March counts, the
+    # longest) → (12 + 30) / 2 = 21; February's 100 is outside
     assert measures["secretary"][Metric.EMERGENCY_ACKNOWLEDGEMENT] == Measure(D("21.0"), 4, 4)
 
 
@@ -437,20 +449,20 @@ def test_the_grid_leaders_points_are_the_hand_calculation(place):
     # patrol days         83.9 on Linear(60, 95) of 20: 23.9 / 35 × 20 = 13.657 → 13.7
     # cases on time       60.0 on Linear(50, 95) of 15: 10 / 45 × 15   =  3.333 →  3.3
     # satisfaction        66.7 on Linear(60, 95) of 10:  6.7 / 35 × 10 =  1.914 →  1.9
-    # work logs           84.0 on Linear(50, 90) of 15: 34 / 40 × 15   = 12.75  → 12.8 (half up)
+    # work logs           80.8 on Linear(50, 90) of 15: 30.8 / 40 × 15 = 11.55  → 11.6 (half up)
     # overdue escalations 1 × -2, capped at 10                                 → -2
-    # total: 3.9 + 0 + 13.7 + 3.3 + 1.9 + 12.8 - 2 = 33.6
+    # total: 3.9 + 0 + 13.7 + 3.3 + 1.9 + 11.6 - 2 = 32.4
     assert {metric: result.points for metric, result in results.items()} == {
         Metric.VISIT_COVERAGE: D("3.9"),
         Metric.MUST_VISIT_COVERAGE: D("0.0"),
         Metric.PATROL_DAYS: D("13.7"),
         Metric.CASES_ON_TIME: D("3.3"),
         Metric.SATISFACTION: D("1.9"),
-        Metric.WORK_LOGS: D("12.8"),
+        Metric.WORK_LOGS: D("11.6"),
         Metric.OVERDUE_ESCALATIONS: D("-2.0"),
     }
     assert all(result.assessed for result in results.values())
-    assert sum(result.points for result in results.values()) == D("33.6")
+    assert sum(result.points for result in results.values()) == D("32.4")
 
 
 def test_the_village_secretarys_points_are_the_hand_calculation(place):
@@ -458,22 +470,22 @@ def test_the_village_secretarys_points_are_the_hand_calculation(place):
 
     # visit coverage      55.6 on Linear(50, 95) of 200:  5.6 / 45 × 200 =  24.889 →  24.9
     # must-visit          50.0 on Linear(60, 100) of 150: below the threshold      →   0
-    # cases on time       50.0 on Linear(50, 95) of 200: at the threshold          →   0
+    # cases on time       75.0 on Linear(50, 95) of 200: 25 / 45 × 200 = 111.111 → 111.1
     # emergencies         21 min on Linear(60, 15) of 100: 39 / 45 × 100 = 86.667 →  86.7
     # satisfaction        66.7 on Linear(60, 95) of 150:  6.7 / 35 × 150 =  28.714 →  28.7
-    # meetings            75.0 on Linear(50, 90) of 200: 25 / 40 × 200   = 125      → 125
+    # meetings            80.0 on Linear(50, 90) of 200: 30 / 40 × 200   = 150      → 150
     # overdue escalations 0                                                        →   0
-    # total: 24.9 + 86.7 + 28.7 + 125 = 265.3
+    # total: 24.9 + 111.1 + 86.7 + 28.7 + 150 = 401.4
     assert {metric: result.points for metric, result in results.items()} == {
         Metric.VISIT_COVERAGE: D("24.9"),
         Metric.MUST_VISIT_COVERAGE: D("0.0"),
-        Metric.CASES_ON_TIME: D("0.0"),
+        Metric.CASES_ON_TIME: D("111.1"),
         Metric.EMERGENCY_ACKNOWLEDGEMENT: D("86.7"),
         Metric.SATISFACTION: D("28.7"),
-        Metric.MEETING_ATTENDANCE: D("125.0"),
+        Metric.MEETING_ATTENDANCE: D("150.0"),
         Metric.OVERDUE_ESCALATIONS: D("0.0"),
     }
-    assert sum(result.points for result in results.values()) == D("265.3")
+    assert sum(result.points for result in results.values()) == D("401.4")
 
 
 def test_with_nothing_to_measure_the_items_give_full_points_and_say_so(place):

@@ -568,7 +568,7 @@ def test_the_village_enters_a_deduction_with_a_case_it_can_see(world, login, mad
     url = reverse("assessments:entry_create", args=[score.pk])
     assert 'name="submission"' in page_text(client.get(url))
 
-    response = client.post(url, entry_data(made, case=f"20261104-{case.pk}", evidence="电话投诉 11月3日"))
+    response = client.post(url, entry_data(made, case=case.reference, evidence="电话投诉 11月3日"))
 
     assert response.status_code == 302 and response.url == score.get_absolute_url()
     entry = Entry.objects.exclude(pk__in=[made[("entry", "leader")].pk]).get(score=score)

@@ -169,7 +169,8 @@ class Grower:
                 period=WorkLog.Period.DAY,
                 starts_on=day,
                 text="日志",
-                submitted_at=timezone.now() if i % 3 else None,
+                # submitted that evening (a log written later is not the day's work)
+                submitted_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(20))) if i % 3 else None,
                 recorded_by=leader.user,
             )
             meeting = Meeting.objects.create(  # a week earlier: inside the month's whole weeks

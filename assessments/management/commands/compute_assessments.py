@@ -2,6 +2,9 @@
 without anyone pressing "compute". Run it nightly from cron or a systemd timer
 (docs/operations.md); it is idempotent, and closed periods are never touched."""
 
+import logging
+
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
 from assessments.models import Period
@@ -13,6 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         periods = list(Period.objects.filter(status=Period.Status.OPEN).select_related("scheme"))
+        computed = 0
         for period in periods:
-            compute(period)
-        self.stdout.write(f"{len(periods)} open period(s) computed.")
+            try:
+                compute(period)
+            except ValidationError:  # closed between the listing and its turn: left as it is
+                logging.getLogger(__name__).info("period %s closed meanwhile", period.pk)
+                continue
+            computed += 1
+        self.stdout.write(f"{computed} open period(s) computed.")
