@@ -51,6 +51,21 @@ def scheme_form(name="网格长考核", total=100, **extra):
     return data
 
 
+def grid_scheme(world, today, **fields):
+    return services.save_scheme(
+        actor=world.users["township"],
+        scheme=Scheme(township=world.places["t1"], name="网格长考核", roles=[Role.GRID_LEADER], **fields),
+        total=100,
+        pass_mark=D(60),
+        excellent_at=D(90),
+        items=[
+            {"metric": "patrol_days", "effect": "earn", "max_points": 100, "zero_at": D(0), "full_at": D(100)},
+            {"name": "监督检查扣分", "effect": "deduct", "max_points": 20},
+        ],
+        today=today,
+    )
+
+
 def test_the_scheme_editor_sent_twice_saves_one_scheme(world, login):
     client = login(world.users["township"])
     url = reverse("assessments:scheme_create", args=[world.places["t1"].pk])
@@ -94,18 +109,7 @@ def test_items_that_do_not_add_up_are_shown_on_the_form_and_nothing_is_saved(wor
 def test_a_score_kept_for_its_manual_items_keeps_the_ledger_it_was_computed_with(world):
     township = world.users["township"]
     today = datetime.date(2026, 3, 20)
-    scheme = services.save_scheme(
-        actor=township,
-        scheme=Scheme(township=world.places["t1"], name="网格长考核", roles=[Role.GRID_LEADER]),
-        total=100,
-        pass_mark=D(60),
-        excellent_at=D(90),
-        items=[
-            {"metric": "visit_coverage", "effect": "earn", "max_points": 100, "zero_at": D(50), "full_at": D(95)},
-            {"name": "监督检查扣分", "effect": "deduct", "max_points": 20},
-        ],
-        today=today,
-    )
+    scheme = grid_scheme(world, today)
     period = services.open_period(actor=township, scheme=scheme, day=today, today=today)
     score = Score.objects.get(period=period, cadre=world.cadres["neighbour"])
     services.enter(
@@ -167,18 +171,7 @@ def test_a_case_step_records_whether_its_level_had_passed_its_deadline(world):
 def test_the_home_page_tells_a_cadre_of_an_item_about_them_until_they_answer_it(world, login):
     township = world.users["township"]
     today = timezone.localdate()
-    scheme = services.save_scheme(
-        actor=township,
-        scheme=Scheme(township=world.places["t1"], name="网格长考核", roles=[Role.GRID_LEADER]),
-        total=100,
-        pass_mark=D(60),
-        excellent_at=D(90),
-        items=[
-            {"metric": "visit_coverage", "effect": "earn", "max_points": 100, "zero_at": D(50), "full_at": D(95)},
-            {"name": "监督检查扣分", "effect": "deduct", "max_points": 20},
-        ],
-    )
-    period = services.open_period(actor=township, scheme=scheme, day=today)
+    period = services.open_period(actor=township, scheme=grid_scheme(world, today), day=today)
     score = Score.objects.get(period=period, cadre=world.cadres["leader"])
     entry = services.enter(
         actor=world.users["village"],
@@ -202,21 +195,6 @@ def test_the_home_page_tells_a_cadre_of_an_item_about_them_until_they_answer_it(
 # --- an independent review's findings ---------------------------------------------------------
 
 MARCH = metrics.Window(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), datetime.date(2026, 4, 10))
-
-
-def grid_scheme(world, today, **fields):
-    return services.save_scheme(
-        actor=world.users["township"],
-        scheme=Scheme(township=world.places["t1"], name="网格长考核", roles=[Role.GRID_LEADER], **fields),
-        total=100,
-        pass_mark=D(60),
-        excellent_at=D(90),
-        items=[
-            {"metric": "patrol_days", "effect": "earn", "max_points": 100, "zero_at": D(0), "full_at": D(100)},
-            {"name": "监督检查扣分", "effect": "deduct", "max_points": 20},
-        ],
-        today=today,
-    )
 
 
 def test_a_schemes_cycle_is_fixed_once_a_period_is_opened(world, login):
