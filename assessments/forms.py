@@ -89,6 +89,8 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 
 ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=2, can_delete=True, max_num=30)
+# A new scheme offers a row for each measure of the work and two manual items: filled in one go.
+NewItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=11, can_delete=True, max_num=30)
 
 
 def item_initial(version):

@@ -22,7 +22,16 @@ from visits.views import RecordFormMixin
 
 from . import charts, selectors, services
 from .evidence import evidence
-from .forms import AnswerForm, DecisionForm, EntryForm, ItemFormSet, OpenPeriodForm, SchemeForm, item_initial
+from .forms import (
+    AnswerForm,
+    DecisionForm,
+    EntryForm,
+    ItemFormSet,
+    NewItemFormSet,
+    OpenPeriodForm,
+    SchemeForm,
+    item_initial,
+)
 from .models import Entry, Item, Scheme, Score
 from .scoring import DEFAULT_FAILING_PERIODS
 from .tables import OverviewTable
@@ -76,7 +85,8 @@ class SchemeFormView(LoginRequiredMixin, SubmitOnceMixin, RecordFormMixin, FormV
         self.version = self.scheme.versions.first() if self.scheme else None
         initial = item_initial(self.version) if self.version else []
         data = request.POST if request.method == "POST" else None
-        self.formset = ItemFormSet(data, initial=initial, prefix="items")
+        formset = ItemFormSet if self.version else NewItemFormSet
+        self.formset = formset(data, initial=initial, prefix="items")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
