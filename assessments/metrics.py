@@ -111,9 +111,7 @@ class Window:
 
     def moments(self):
         """The window's [start, end of `last`) in aware datetimes, for timestamps."""
-        zone = timezone.get_current_timezone()
-        begin = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
-        return begin, datetime.datetime.combine(self.last + DAY, datetime.time.min, tzinfo=zone)
+        return midnight(self.start), midnight(self.last + DAY)
 
     def working_days(self):
         return [day for day in _days(self.start, self.over) if day.weekday() < 5]
@@ -130,6 +128,11 @@ class Window:
         last day: the current month is not required until it ends)."""
         months = sorted({day.replace(day=1) for day in _days(self.start, self.over)})
         return [month for month in months if month >= self.start and _month_end(month) <= self.over]
+
+
+def midnight(day):
+    """The first moment of `day` in the portal's time zone."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _month_end(month):
@@ -234,15 +237,10 @@ def area_households(area, households=None):
     return households.filter(village_id=area.village_id)
 
 
-def registered_by(day):
-    zone = timezone.get_current_timezone()
-    return datetime.datetime.combine(day + DAY, datetime.time.min, tzinfo=zone)
-
-
 def households_as_of(township_id, day):
     """The township's households registered by the end of `day`, with their due dates as of it
     (the cadres' rules) and whether they are must-visit households."""
-    households = Household.objects.filter(township_id=township_id, created_at__lt=registered_by(day)).order_by()
+    households = Household.objects.filter(township_id=township_id, created_at__lt=midnight(day + DAY)).order_by()
     return with_due(households, cadre_only=True, as_of=day).annotate(must=carries(rules.MUST_VISIT))
 
 

@@ -151,14 +151,6 @@ class Item(models.Model):
         return self.name or (SHORT_LABELS[self.metric] if self.metric else "")
 
     @property
-    def is_automatic(self):
-        return bool(self.metric)
-
-    @property
-    def signed_max(self):
-        return -self.max_points if self.effect == self.Effect.DEDUCT else self.max_points
-
-    @property
     def scale(self):
         """The scoring.py scale of an automatic item."""
         if self.metric in COUNTED:
@@ -262,10 +254,6 @@ class Score(models.Model):
 
     def get_absolute_url(self):
         return reverse("assessments:score", args=[self.pk])
-
-    @property
-    def place(self):
-        return self.grid if self.grid_id else self.village
 
 
 class Line(models.Model):

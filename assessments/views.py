@@ -37,10 +37,6 @@ from .scoring import DEFAULT_FAILING_PERIODS
 from .tables import OverviewTable
 
 
-def _manages(user, township):
-    return services.may_manage(user, township)
-
-
 class SchemeListView(LoginRequiredMixin, TemplateView):
     """The schemes of the user's townships, their periods, and what waits for the user."""
 
@@ -54,8 +50,8 @@ class SchemeListView(LoginRequiredMixin, TemplateView):
             periods.setdefault(period.scheme_id, []).append(period)
         for scheme in schemes:
             scheme.recent = periods.get(scheme.pk, [])[:4]
-            scheme.manageable = _manages(user, scheme.township)
-        managed = [t for t in Township.objects.for_user(user) if _manages(user, t)]
+            scheme.manageable = services.may_manage(user, scheme.township)
+        managed = [t for t in Township.objects.for_user(user) if services.may_manage(user, t)]
         return super().get_context_data(
             schemes=schemes,
             managed=managed,
@@ -80,7 +76,7 @@ class SchemeFormView(LoginRequiredMixin, SubmitOnceMixin, RecordFormMixin, FormV
         else:
             self.scheme = None
             self.township = scoped_object_or_404(request.user, Township.objects.all(), pk=kwargs["township"])
-        if not _manages(request.user, self.township):
+        if not services.may_manage(request.user, self.township):
             raise PermissionDenied
         self.version = self.scheme.versions.first() if self.scheme else None
         initial = item_initial(self.version) if self.version else []
@@ -150,7 +146,7 @@ class SchemeDetailView(LoginRequiredMixin, TemplateView):
             versions=scheme.versions.all(),
             periods=periods,
             chart=chart,
-            manages=_manages(user, scheme.township),
+            manages=services.may_manage(user, scheme.township),
             open_form=OpenPeriodForm(initial={"day": timezone.localdate()}),
             **kwargs,
         )
@@ -159,7 +155,7 @@ class SchemeDetailView(LoginRequiredMixin, TemplateView):
 class OpenPeriodView(LoginRequiredMixin, View):
     def post(self, request, pk):
         scheme = scoped_object_or_404(request.user, Scheme.objects.all(), pk=pk)
-        if not _manages(request.user, scheme.township):
+        if not services.may_manage(request.user, scheme.township):
             raise PermissionDenied
         form = OpenPeriodForm(request.POST)
         if not form.is_valid():
@@ -199,7 +195,7 @@ class PeriodView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateView
         return f"assessment-{self.period.scheme_id}-{self.period.label}.{export_format}"
 
     def get_context_data(self, **kwargs):
-        manages = _manages(self.request.user, self.period.scheme.township)
+        manages = services.may_manage(self.request.user, self.period.scheme.township)
         return super().get_context_data(
             period=self.period,
             scheme=self.period.scheme,
@@ -219,7 +215,7 @@ class PeriodActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         period = visible_period(request.user, pk)
-        if not _manages(request.user, period.scheme.township):
+        if not services.may_manage(request.user, period.scheme.township):
             raise PermissionDenied
         try:
             if self.action == "close":
@@ -357,7 +353,7 @@ def visible_entry(user, pk):
 class DecideView(LoginRequiredMixin, View):
     def post(self, request, pk):
         entry = visible_entry(request.user, pk)
-        if not _manages(request.user, entry.score.township):
+        if not services.may_manage(request.user, entry.score.township):
             raise PermissionDenied
         form = DecisionForm(request.POST)
         if not form.is_valid():
