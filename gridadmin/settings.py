@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cases",
     "visits",
     "assessments",
+    "publicity",
 ]
 
 MIDDLEWARE = [

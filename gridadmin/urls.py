@@ -14,5 +14,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("visits/", include("visits.urls")),
     path("assessments/", include("assessments.urls")),
+    path("prints/", include("publicity.urls")),
     path("", include("villages.urls")),
 ]

@@ -106,6 +106,18 @@ class Grid(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("area covered"), blank=True)
+    map = models.ImageField(
+        _("grid map"), upload_to="grids/", blank=True, help_text=_("A picture of the grid's map for its bulletin.")
+    )
+    village_cadre = models.ForeignKey(
+        "Cadre",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible village cadre"),
+        help_text=_("The village cadre who answers for this grid on its bulletin; else the party secretary."),
+    )
 
     objects = GridQuerySet.as_manager()
     scope_paths = {"township": "village__township_id", "village": "village_id", "grid": "id"}

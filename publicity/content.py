@@ -1,0 +1,257 @@
+"""What each print shows, read from the registry as it is today, a fixed number of queries for any
+number of grids or households.
+
+A bulletin's `shown` snapshot holds what a reader of the board relies on (who is on duty, their
+phones, photos and duties, the groups, the promise and the supervision phone); comparing it with the
+snapshot of the last print says whether the board on the wall is out of date, and what changed.
+Household and people counts are printed but move every week, so they do not make a board stale.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+
+from villages.models import Grid, Household, Post, VillagerGroup
+
+from .models import PrintSettings
+
+Role = Post.Role
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    """A cadre as a print shows them: public by design (name, phone, photo, duties)."""
+
+    cadre_id: int
+    name: str
+    phone: str
+    role: str
+    duties: str = ""
+    photo: str = ""  # the stored file's name, empty when there is none
+
+    @classmethod
+    def of(cls, post, role=None):
+        cadre = post.cadre
+        return cls(
+            cadre.pk, cadre.name, cadre.phone, role or post.get_role_display(), cadre.duties, cadre.photo.name or ""
+        )
+
+    @property
+    def surname(self):
+        return self.name[:1]
+
+
+@dataclass
+class Board:
+    """A grid's bulletin (网格公示牌)."""
+
+    grid: Grid
+    groups: list
+    leaders: list
+    members: list
+    volunteers: list
+    village_cadre: OnDuty | None
+    resident_cadres: list
+    settings: PrintSettings
+    household_count: int = 0
+    people_count: int = 0
+
+    @property
+    def township(self):
+        return self.grid.village.township
+
+    @property
+    def village(self):
+        return self.grid.village
+
+    @property
+    def leader(self):
+        return self.leaders[0] if self.leaders else None
+
+    @cached_property
+    def shown(self):
+        """What the board tells its readers, as plain data (the snapshot a print keeps)."""
+
+        def people(cadres):
+            return [[c.name, c.phone, c.photo, c.duties] for c in cadres]
+
+        return {
+            "grid": [self.village.name, self.grid.name, self.grid.description, self.grid.map.name or ""],
+            "groups": [g.name for g in self.groups],
+            "leaders": people(self.leaders),
+            "members": people(self.members),
+            "volunteers": [[c.name, c.role] for c in self.volunteers],
+            "village_cadre": people([self.village_cadre] if self.village_cadre else []),
+            "resident_cadres": people(self.resident_cadres),
+            "promise": self.settings.service_promise,
+            "supervision_phone": self.township.supervision_phone,
+        }
+
+    @property
+    def fingerprint(self):
+        return fingerprint(self.shown)
+
+
+def fingerprint(shown):
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+# What a reader would call each part of the snapshot, to say what changed on a board.
+SHOWN_LABELS = {
+    "grid": lambda: _("grid name, area or map"),
+    "groups": lambda: _("villager groups"),
+    "leaders": lambda: _("grid leader"),
+    "members": lambda: _("grid members"),
+    "volunteers": lambda: _("volunteers"),
+    "village_cadre": lambda: _("responsible village cadre"),
+    "resident_cadres": lambda: _("resident township cadre"),
+    "promise": lambda: _("service promise"),
+    "supervision_phone": lambda: _("supervision phone"),
+}
+
+
+def changes(old, new):
+    """Labels of the parts of a board that differ between two snapshots."""
+    return [label() for key, label in SHOWN_LABELS.items() if old.get(key) != new.get(key)]
+
+
+def print_settings(township):
+    """The township's wording, made with the defaults (in the current language) the first time."""
+    found = PrintSettings.objects.filter(township=township).first()
+    return found or PrintSettings.objects.get_or_create(township=township, defaults=default_wording(township))[0]
+
+
+def default_wording(township):
+    return {
+        "service_promise": _(
+            "Problems reported are answered the same day; general matters are settled on the spot, "
+            "others are taken up the chain until solved, and you are told the result."
+        ),
+        "emergency_numbers": "\n".join(
+            [_("Police") + " 110", _("Fire") + " 119", _("Ambulance") + " 120"]
+            + ([_("Township supervision") + " " + township.supervision_phone] if township.supervision_phone else [])
+        ),
+        "letter_title": _("A letter to every household"),
+        "letter_body": _(
+            "Dear {head},\n\n"
+            "Your household at {address} belongs to {village} {grid}. Your grid leader is {grid_leader} "
+            "(phone {grid_leader_phone}); the cadre responsible for your household is {responsible_cadre}, and "
+            "your villager representative is {representative}.\n\n"
+            "Whenever you meet a difficulty, a dispute or a hidden danger, call your grid leader. "
+            "Matters are settled on the spot where they can be, and taken up to the village and the township "
+            "where they cannot; you will be told the result.\n\n"
+            "To comment on our work, call the township's supervision phone {supervision_phone}."
+        ),
+        "letter_signature": _("%(township)s People's Government") % {"township": township.name},
+    }
+
+
+def _current_posts(**where):
+    return Post.objects.current().filter(**where).select_related("cadre").order_by("cadre__name_pinyin", "pk")
+
+
+def _covers(post, group_numbers):
+    """Whether a village post covers any of these groups (a post without a range covers all)."""
+    if post.first_group is None:
+        return True
+    return any(post.first_group <= n <= post.last_group for n in group_numbers)
+
+
+def boards(grids):
+    """The bulletin of each grid of `grids` (a queryset), in its order: seven queries for any number."""
+    grids = list(grids.with_size().select_related("village__township", "village_cadre"))
+    if not grids:
+        return []
+    grid_ids = [g.pk for g in grids]
+    village_ids = {g.village_id for g in grids}
+    groups = {}
+    for group in VillagerGroup.objects.filter(grid__in=grid_ids).order_by("number"):
+        groups.setdefault(group.grid_id, []).append(group)
+    grid_posts = {}
+    for post in _current_posts(grid__in=grid_ids):
+        grid_posts.setdefault(post.grid_id, []).append(post)
+    village_posts = {}
+    for post in _current_posts(
+        village__in=village_ids, role__in=[Role.RESIDENT_CADRE, Role.VILLAGE_SECRETARY, Role.VILLAGE_DIRECTOR]
+    ):
+        village_posts.setdefault(post.village_id, []).append(post)
+    settings = {}
+    for township in {g.village.township for g in grids}:
+        settings[township.pk] = print_settings(township)
+
+    result = []
+    for grid in grids:
+        posts = grid_posts.get(grid.pk, [])
+        numbers = [g.number for g in groups.get(grid.pk, [])]
+        here = village_posts.get(grid.village_id, [])
+        village_cadre = None
+        if grid.village_cadre:
+            village_cadre = OnDuty(
+                grid.village_cadre.pk,
+                grid.village_cadre.name,
+                grid.village_cadre.phone,
+                _("Responsible village cadre"),
+                grid.village_cadre.duties,
+                grid.village_cadre.photo.name or "",
+            )
+        else:
+            secretary = next((p for p in here if p.role == Role.VILLAGE_SECRETARY), None)
+            village_cadre = OnDuty.of(secretary) if secretary else None
+        result.append(
+            Board(
+                grid=grid,
+                groups=groups.get(grid.pk, []),
+                leaders=[OnDuty.of(p) for p in posts if p.role == Role.GRID_LEADER],
+                members=[OnDuty.of(p) for p in posts if p.role == Role.GRID_MEMBER],
+                volunteers=[OnDuty.of(p) for p in posts if p.role in (Role.INFORMATION_OFFICER, Role.SUPERVISOR)],
+                village_cadre=village_cadre,
+                resident_cadres=[OnDuty.of(p) for p in here if p.role == Role.RESIDENT_CADRE and _covers(p, numbers)],
+                settings=settings[grid.village.township_id],
+                household_count=grid.household_count,
+                people_count=grid.people_count,
+            )
+        )
+    return result
+
+
+def board(grid):
+    return boards(Grid.objects.filter(pk=grid.pk))[0]
+
+
+@dataclass
+class Card:
+    """A household's service contact card (网格长服务联系卡)."""
+
+    household: Household
+    leader: OnDuty | None
+    emergency: list = field(default_factory=list)
+
+    @property
+    def representative(self):
+        return self.household.contact_representative
+
+    @property
+    def responsible(self):
+        return self.household.responsible_cadre
+
+
+def cards(households):
+    """A card for each household of `households` (a queryset, in its order): four queries in all."""
+    households = list(
+        households.select_related(
+            "township", "village", "grid", "group", "responsible_cadre", "contact_representative"
+        ).order_by("village__name", "group__number", "address", "pk")
+    )
+    leaders = {}
+    for post in _current_posts(grid__in={h.grid_id for h in households}, role=Role.GRID_LEADER):
+        leaders.setdefault(post.grid_id, OnDuty.of(post))
+    emergency = {}
+    for settings in PrintSettings.objects.filter(township__in={h.township_id for h in households}):
+        emergency[settings.township_id] = settings.emergency_lines
+    missing = {h.township for h in households if h.township_id not in emergency}
+    for township in missing:
+        emergency[township.pk] = print_settings(township).emergency_lines
+    return [Card(h, leaders.get(h.grid_id), emergency[h.township_id]) for h in households]
