@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 EM = 14  # px: the diagram's font size
 PADDING = 8  # px inside a box, each side
 LINE = 18  # px between lines of a box
+BASELINE = 12  # px from the top of a line to its baseline: a Chinese character sits in the em box
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Node:
     label: str
     lines: tuple = ()  # under the label: "网格长 郑章木", "139 0595 1234"
     children: list = field(default_factory=list)
+    highlight: bool = False  # drawn in a stronger colour: the grid a bulletin is about, say
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,17 @@ class Box:
     label: str
     lines: tuple
     level: int
+    highlight: bool = False
 
     @property
     def centre(self):
         return self.x + self.width / 2
+
+    @property
+    def texts(self):
+        """(baseline y, text, is the label) for each line of the box, the label first."""
+        top = self.y + PADDING + BASELINE
+        return tuple((top + LINE * n, text, n == 0) for n, text in enumerate((self.label, *self.lines)))
 
     @property
     def bottom(self):
@@ -66,6 +75,11 @@ class Diagram:
     height: float
     boxes: tuple
     links: tuple
+    title: str = ""  # what the drawing is, for those who cannot see it
+
+    @property
+    def font_size(self):
+        return EM
 
 
 def text_width(text, size=EM):
@@ -82,8 +96,8 @@ def box_size(node):
 
 def layout(root, *, gap_x=16, gap_y=40, margin=10):
     """Place every node of the tree under `root`: rows by depth (each row as tall as its tallest
-    box), leaves packed left to right `gap_x` apart, a parent centred over its children (or its
-    children centred under it when it is the wider)."""
+    box), leaves packed left to right `gap_x` apart (subtrees twice that), a parent centred over
+    its children (or its children centred under it when it is the wider)."""
     sizes, depths = {}, {}
 
     def measure(node, depth):
@@ -103,20 +117,28 @@ def layout(root, *, gap_x=16, gap_y=40, margin=10):
 
     lefts = {}
 
+    def gap(node):
+        """Between the children of `node`: twice `gap_x` between subtrees, so that each grid's groups
+        read as a cluster apart from the next grid's."""
+        return 2 * gap_x if any(child.children for child in node.children) else gap_x
+
+    def children_span(node):
+        return sum(span(child) for child in node.children) + gap(node) * (len(node.children) - 1)
+
     def span(node):
         """The width a subtree needs: its own box or its children side by side, whichever is wider."""
         own = sizes[id(node)][0]
         if not node.children:
             return own
-        return max(own, sum(span(child) for child in node.children) + gap_x * (len(node.children) - 1))
+        return max(own, children_span(node))
 
     def place(node, left):
         width = span(node)
-        children_width = sum(span(c) for c in node.children) + gap_x * (len(node.children) - 1)
+        children_width = children_span(node)
         x = left + (width - children_width) / 2 if node.children else left
         for child in node.children:
             place(child, x)
-            x += span(child) + gap_x
+            x += span(child) + gap(node)
         lefts[id(node)] = left + (width - sizes[id(node)][0]) / 2
 
     place(root, margin)
@@ -125,7 +147,7 @@ def layout(root, *, gap_x=16, gap_y=40, margin=10):
     def collect(node, parent_box=None):
         width, height = sizes[id(node)]
         depth = depths[id(node)]
-        box = Box(lefts[id(node)], row_top[depth], width, height, node.label, tuple(node.lines), depth)
+        box = Box(lefts[id(node)], row_top[depth], width, height, node.label, tuple(node.lines), depth, node.highlight)
         boxes.append(box)
         if parent_box is not None:
             links.append(Link(parent_box.centre, parent_box.bottom, box.centre, box.y))

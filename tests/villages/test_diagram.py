@@ -76,3 +76,26 @@ def test_boxes_of_a_row_never_overlap_and_all_lie_inside_the_drawing(root):
         row.sort(key=lambda box: box.x)
         for left, right in itertools.pairwise(row):
             assert left.x + left.width <= right.x + 1e-6
+
+
+def test_a_highlighted_node_gives_a_highlighted_box_and_the_others_stay_plain():
+    root = zheng_rong()
+    grid1 = root.children[0].children[0]
+    grid1.highlight = True
+    marked = [box.label for box in layout(root).boxes if box.highlight]
+    assert marked == ["第一网格"]
+
+
+def test_every_line_of_text_sits_inside_its_box_label_first():
+    for box in layout(zheng_rong()).boxes:
+        baselines = [y for y, _text, _is_label in box.texts]
+        assert [text for _y, text, _is_label in box.texts] == [box.label, *box.lines]
+        assert [is_label for _y, _text, is_label in box.texts] == [True] + [False] * len(box.lines)
+        assert box.y + EM <= baselines[0] and baselines[-1] <= box.bottom - PADDING + 1e-6
+
+
+def test_the_groups_of_two_grids_lie_further_apart_than_two_groups_of_one_grid():
+    boxes = {box.label: box for box in layout(zheng_rong(), gap_x=10).boxes}
+    within = boxes["第6组"].x - (boxes["第5组"].x + boxes["第5组"].width)
+    between = boxes["第7组"].x - (boxes["第6组"].x + boxes["第6组"].width)
+    assert within == pytest.approx(10) and between == pytest.approx(20)
