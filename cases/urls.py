@@ -19,7 +19,6 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.AttachView.as_view(), name="attach"),
     path("<int:pk>/extension/", views.ExtensionRequestView.as_view(), name="extension_request"),
     path("<int:pk>/extension/decision/", views.ExtensionDecisionView.as_view(), name="extension_decision"),
-    path("<int:pk>/notice/", views.NoticeView.as_view(), name="notice"),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("deadlines/<int:pk>/", views.DeadlineView.as_view(), name="deadlines"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),

@@ -334,28 +334,6 @@ class AttachmentView(LoginRequiredMixin, View):
         return response
 
 
-class NoticeView(ScopedViewMixin, DetailView):
-    """The printable public notice of an approval matter, one page for each of the three levels."""
-
-    model = Case
-    template_name = "cases/notice.html"
-
-    def get_queryset(self):
-        return CASE_PAGES.for_user(self.request.user).filter(
-            procedure=Procedure.APPROVAL, status__in=[workflow.Status.IN_NOTICE, workflow.Status.CLOSED]
-        )
-
-    def get_context_data(self, **kwargs):
-        case = self.object
-        published = case.events.filter(kind=CaseEvent.Kind.PUBLISH_NOTICE).order_by("at").first()
-        levels = [
-            _("Villager group notice board: %(place)s") % {"place": case.group or case.grid},
-            _("Village notice board: %(place)s") % {"place": case.village.name},
-            _("Township notice board: %(place)s") % {"place": case.township.name},
-        ]
-        return super().get_context_data(levels=levels, published=published, **kwargs)
-
-
 # --- intake ----------------------------------------------------------------------------------
 
 

@@ -763,7 +763,7 @@ PAGES = {
     "cases:report_birth": Page(reports_and_edits_anywhere),
     "cases:report_migrant": Page(reports_and_edits_anywhere),
     "cases:detail": Page(on_case(), CASE_TARGETS, case_pk),
-    "cases:notice": Page(on_case(), ("notice",), case_pk),
+    "publicity:notice": Page(on_case(), ("notice",), case_pk),
     "cases:attachment": Page(on_case(), ("g1a_grid", "g2_grid", "h1"), attachment_pk),
     "cases:step": Page(on_case("handle", 302), CASE_TARGETS, step_kwargs, "post", current_version(), to_case),
     "cases:assign": Page(on_case("handle", 302), CASE_TARGETS, case_pk, "post", current_version(), to_case),

@@ -453,7 +453,7 @@ def _case_pages(world):
         "emergency board": reverse("cases:emergencies"),
         "case, back from a department": reverse("cases:detail", args=[coordination.pk]),
         "case, under public notice": reverse("cases:detail", args=[approval.pk]),
-        "public notice": reverse("cases:notice", args=[approval.pk]),
+        "public notice": reverse("publicity:notice", args=[approval.pk]),
         "new case": reverse("cases:create"),
         "report a birth": reverse("cases:report_birth"),
         "report a migrant": reverse("cases:report_migrant"),

@@ -313,10 +313,19 @@ class VillageForm(forms.ModelForm):
 
 
 class GridForm(forms.ModelForm):
+    map = PhotoField(label=_("Grid map"), required=False, help_text=Grid._meta.get_field("map").help_text)
+
     class Meta:
         model = Grid
-        fields = ["number", "name", "description"]
+        fields = ["number", "name", "description", "map", "village_cadre"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The responsible village cadre is one of the village's own cadres (its two committees).
+        self.fields["village_cadre"].queryset = cadres_posted_in_villages(
+            [self.instance.village_id], Post.VILLAGE_ROLES - {Post.Role.RESIDENT_CADRE, Post.Role.AREA_CHIEF}
+        )
 
 
 class GroupForm(forms.ModelForm):

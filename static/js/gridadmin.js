@@ -25,3 +25,10 @@ window.addEventListener("pageshow", () => document.querySelectorAll("form[data-s
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// A print page that records its printing (a grid's bulletin: data-record-print) tells the server as
+// the browser prints; the township then knows which boards on the walls are current.
+window.addEventListener("beforeprint", () => {
+  const form = document.querySelector("form[data-record-print]");
+  if (form && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
+});

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import letters
+from .models import BulletinPrint, PrintSettings
+
+
+class PrintSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PrintSettings
+        fields = ["service_promise", "emergency_numbers", "letter_title", "letter_body", "letter_signature"]
+        widgets = {
+            "service_promise": forms.Textarea(attrs={"rows": 3}),
+            "emergency_numbers": forms.Textarea(attrs={"rows": 5}),
+            "letter_body": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter_body"].help_text = _("Placeholders filled in for each household: %(names)s.") % {
+            "names": ", ".join(f"{{{name}}} ({label})" for name, label in letters.PLACEHOLDERS.items())
+        }
+
+    def clean_letter_body(self):
+        body = self.cleaned_data["letter_body"]
+        letters.check(body)
+        return body
+
+    def clean_emergency_numbers(self):
+        text = self.cleaned_data["emergency_numbers"]
+        for line in text.splitlines():
+            line = line.strip()
+            if line and not any(ch.isdigit() for ch in line.rpartition(" ")[2]):
+                raise forms.ValidationError(
+                    _("“%(line)s” has no number at its end; write what it is for, a space, then the number.")
+                    % {"line": line},
+                    code="no_number",
+                )
+        return text
+
+
+class PrintedForm(forms.Form):
+    """The browser says a bulletin was printed."""
+
+    size = forms.ChoiceField(choices=BulletinPrint.Size.choices)
+    fingerprint = forms.CharField(max_length=64)

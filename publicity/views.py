@@ -1,0 +1,279 @@
+"""Prints: each is a print-ready page (the browser prints it as it is) and the same page as a PDF
+made on the server. Who may print what follows the registry: a grid's bulletin for those who see
+the grid, contact cards and letters for the households one sees, the wording for township staff."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import UpdateView
+
+from cases.models import Case
+from cases.workflow import Procedure, Status
+from villages.jurisdiction import Action, ScopedViewMixin, scoped_object_or_404
+from villages.models import Grid, Household, Township, Village, VillagerGroup
+
+from . import content, letters, network, qr, services
+from .forms import PrintedForm, PrintSettingsForm
+from .models import BulletinPrint, PrintSettings
+from .pdf import pdf_response
+
+CARDS_PER_SHEET = 10  # 2 × 5 business cards (90 × 54 mm) on an A4 sheet, cut along these lines (mm):
+CUT_COLUMNS = (15, 105, 195)
+CUT_ROWS = (13.5, 67.5, 121.5, 175.5, 229.5, 283.5)
+
+# The places whose households get cards or letters: the URL's word → (model, household field).
+SCOPES = {
+    "households": (Household, "pk"),
+    "groups": (VillagerGroup, "group"),
+    "grids": (Grid, "grid"),
+    "villages": (Village, "village"),
+}
+
+
+def paper(request):
+    size = request.GET.get("size", BulletinPrint.Size.A3)
+    return size if size in BulletinPrint.Size.values else BulletinPrint.Size.A3
+
+
+class PrintView(LoginRequiredMixin, View):
+    """A print: `context()` says what it shows; `?` → the page, `.pdf` → the PDF."""
+
+    template_name = None
+    as_pdf = False
+
+    def context(self):
+        raise NotImplementedError
+
+    def filename(self, context):
+        raise NotImplementedError
+
+    def printed(self, context):
+        """Called when the server hands out a PDF."""
+
+    def get(self, request, **kwargs):
+        context = self.context()
+        if self.as_pdf:
+            response = pdf_response(request, self.template_name, context, self.filename(context))
+            self.printed(context)
+            return response
+        return render(request, self.template_name, context)
+
+
+class BulletinView(PrintView):
+    template_name = "publicity/bulletin.html"
+
+    def context(self):
+        grid = scoped_object_or_404(
+            self.request.user, Grid.objects.select_related("village__township"), pk=self.kwargs["pk"]
+        )
+        board = content.board(grid)
+        size = paper(self.request)
+        return {
+            "board": board,
+            "size": size,
+            "diagram": None if grid.map else network.village_network(grid.village, highlight=grid),
+            "last_print": grid.bulletin_prints.select_related("printed_by").first(),
+            "printed_form": PrintedForm(initial={"size": size, "fingerprint": board.fingerprint}),
+        }
+
+    def filename(self, context):
+        board = context["board"]
+        return f"{board.village.name}{board.grid.name}-{_('bulletin')}-{context['size']}.pdf"
+
+    def printed(self, context):
+        services.record_print(context["board"], context["size"], BulletinPrint.Medium.PDF, self.request.user)
+
+
+class BulletinPrintedView(LoginRequiredMixin, View):
+    """The browser printed a bulletin (sent by the page's script as it prints, or by the button)."""
+
+    def post(self, request, pk):
+        grid = scoped_object_or_404(request.user, Grid.objects.select_related("village__township"), pk=pk)
+        form = PrintedForm(request.POST)
+        board = content.board(grid)
+        if not form.is_valid():
+            return HttpResponse(status=400)
+        if form.cleaned_data["fingerprint"] != board.fingerprint:
+            messages.warning(
+                request, _("The bulletin changed after the page was opened; print it again from this page.")
+            )
+            return redirect_back(grid, form.cleaned_data["size"])
+        services.record_print(board, form.cleaned_data["size"], BulletinPrint.Medium.BROWSER, request.user)
+        messages.success(request, _("Recorded: this grid's bulletin was printed today."))
+        return redirect_back(grid, form.cleaned_data["size"])
+
+
+def redirect_back(grid, size):
+    return redirect(reverse("publicity:bulletin", args=[grid.pk]) + f"?size={size}")
+
+
+class NetworkView(PrintView):
+    template_name = "publicity/network.html"
+
+    def context(self):
+        village = scoped_object_or_404(
+            self.request.user, Village.objects.select_related("township"), pk=self.kwargs["pk"]
+        )
+        return {"village": village, "diagram": network.village_network(village)}
+
+    def filename(self, context):
+        return f"{context['village'].name}-{_('grid network diagram')}.pdf"
+
+
+class HouseholdPrintView(PrintView):
+    """Cards or letters for the households of a place that this user sees."""
+
+    def place(self):
+        try:
+            model, field = SCOPES[self.kwargs["scope"]]
+        except KeyError:
+            raise Http404 from None
+        place = scoped_object_or_404(self.request.user, model.objects.all(), pk=self.kwargs["pk"])
+        households = Household.objects.for_user(self.request.user).filter(**{field: place})
+        return place, households
+
+    def filename(self, context):
+        return f"{context['place']}-{self.what}.pdf".replace(" ", "")
+
+
+class CardsView(HouseholdPrintView):
+    template_name = "publicity/cards.html"
+
+    @property
+    def what(self):
+        return _("contact cards")
+
+    def context(self):
+        place, households = self.place()
+        cards = content.cards(households)
+        codes = {}
+        for card in cards:
+            if card.leader and card.leader.cadre_id not in codes:
+                codes[card.leader.cadre_id] = qr.vcard_uri(card.leader, card.household)
+            card.qr = codes.get(card.leader.cadre_id) if card.leader else None
+        return {
+            "scope": self.kwargs["scope"],
+            "place": place,
+            "cards": cards,
+            "sheets": [cards[i : i + CARDS_PER_SHEET] for i in range(0, len(cards), CARDS_PER_SHEET)],
+            "cut_columns": CUT_COLUMNS,
+            "cut_rows": CUT_ROWS,
+        }
+
+
+class LettersView(HouseholdPrintView):
+    template_name = "publicity/letters.html"
+
+    @property
+    def what(self):
+        return _("letters")
+
+    def context(self):
+        place, households = self.place()
+        cards = content.cards(households)
+        wording = content.print_settings(place_township(place))
+        for card in cards:
+            card.paragraphs = letters.paragraphs(letters.fill(wording.letter_body, card))
+        return {"scope": self.kwargs["scope"], "place": place, "cards": cards, "wording": wording}
+
+
+def place_township(place):
+    if isinstance(place, Village):
+        return place.township
+    if isinstance(place, Grid | VillagerGroup):
+        return place.village.township
+    return place.township
+
+
+class BoardsView(ScopedViewMixin, View):
+    """The township's bulletins: when each was last printed and whether it still matches."""
+
+    def get(self, request, pk):
+        township = scoped_object_or_404(request.user, Township.objects.all(), pk=pk)
+        grids = (
+            Grid.objects.for_user(request.user)
+            .filter(village__township=township)
+            .annotate(
+                last_print=Subquery(
+                    BulletinPrint.objects.filter(grid=OuterRef("pk")).order_by("-printed_at", "-pk").values("pk")[:1]
+                )
+            )
+            .order_by("village__name", "number")
+        )
+        rows = content.boards(grids)
+        prints = BulletinPrint.objects.select_related("printed_by").in_bulk(
+            [b.grid.last_print for b in rows if b.grid.last_print]
+        )
+        for row in rows:
+            row.last = prints.get(row.grid.last_print)
+            row.changed = content.changes(row.last.shown, row.shown) if row.last else None
+        stale = [row for row in rows if row.changed is None or row.changed]
+        show = request.GET.get("show")
+        return render(
+            request,
+            "publicity/boards.html",
+            {
+                "township": township,
+                "rows": stale if show == "stale" else rows,
+                "show": show,
+                "total": len(rows),
+                "stale_count": len(stale),
+                "can_manage": self.jurisdiction.allows(Action.MANAGE, township),
+            },
+        )
+
+
+class WordingView(ScopedViewMixin, UpdateView):
+    """Township staff write what every bulletin, card and letter says."""
+
+    model = PrintSettings
+    form_class = PrintSettingsForm
+    template_name = "publicity/wording_form.html"
+    action = Action.MANAGE
+
+    def get_object(self, queryset=None):
+        township = scoped_object_or_404(self.request.user, Township.objects.all(), Action.MANAGE, pk=self.kwargs["pk"])
+        return content.print_settings(township)
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Saved. The next prints use the new wording."))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("publicity:boards", args=[self.object.township_id])
+
+
+class NoticeView(PrintView):
+    """The three-level public notice (三级公示) of an approval matter: one sheet for each board."""
+
+    template_name = "publicity/notice.html"
+
+    def context(self):
+        case = scoped_object_or_404(
+            self.request.user,
+            Case.objects.select_related("township", "village", "grid", "group", "household").filter(
+                procedure=Procedure.APPROVAL, status__in=[Status.IN_NOTICE, Status.CLOSED], notice_ends_at__isnull=False
+            ),
+            pk=self.kwargs["pk"],
+        )
+        return {"case": case, **services.notice_context(case)}
+
+    def filename(self, context):
+        return f"{context['case'].reference}-{_('public notice')}.pdf"
+
+
+class GridMapView(LoginRequiredMixin, View):
+    """A grid's map picture, to those who see the grid."""
+
+    def get(self, request, pk):
+        grid = scoped_object_or_404(request.user, Grid.objects.all(), pk=pk)
+        if not grid.map:
+            raise Http404
+        response = FileResponse(grid.map.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
