@@ -83,7 +83,8 @@ class BulletinView(PrintView):
 
     def filename(self, context):
         board = context["board"]
-        return f"{board.village.name}{board.grid.name}-{_('bulletin')}-{context['size']}.pdf"
+        what = _("grid bulletin")
+        return f"{board.village.name}{board.grid.name}-{what}-{context['size']}.pdf"
 
     def printed(self, context):
         services.record_print(context["board"], context["size"], BulletinPrint.Medium.PDF, self.request.user)
@@ -122,7 +123,8 @@ class NetworkView(PrintView):
         return {"village": village, "diagram": network.village_network(village)}
 
     def filename(self, context):
-        return f"{context['village'].name}-{_('grid network diagram')}.pdf"
+        what = _("grid network diagram")
+        return f"{context['village'].name}-{what}.pdf"
 
 
 class HouseholdPrintView(PrintView):
@@ -264,7 +266,8 @@ class NoticeView(PrintView):
         return {"case": case, **services.notice_context(case)}
 
     def filename(self, context):
-        return f"{context['case'].reference}-{_('public notice')}.pdf"
+        what = _("public notice")
+        return f"{context['case'].reference}-{what}.pdf"
 
 
 class GridMapView(LoginRequiredMixin, View):
