@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from villages.models import Grid, Household, Post, VillagerGroup
@@ -119,9 +121,14 @@ def changes(old, new):
 
 
 def print_settings(township):
-    """The township's wording, made with the defaults (in the current language) the first time."""
+    """The township's wording, made the first time with defaults in the portal's own language (what
+    hangs on a village wall does not depend on the browser of whoever printed first)."""
     found = PrintSettings.objects.filter(township=township).first()
-    return found or PrintSettings.objects.get_or_create(township=township, defaults=default_wording(township))[0]
+    if found:
+        return found
+    with translation.override(settings.LANGUAGE_CODE):
+        defaults = default_wording(township)
+    return PrintSettings.objects.get_or_create(township=township, defaults=defaults)[0]
 
 
 def default_wording(township):
@@ -178,9 +185,7 @@ def boards(grids):
         village__in=village_ids, role__in=[Role.RESIDENT_CADRE, Role.VILLAGE_SECRETARY, Role.VILLAGE_DIRECTOR]
     ):
         village_posts.setdefault(post.village_id, []).append(post)
-    settings = {}
-    for township in {g.village.township for g in grids}:
-        settings[township.pk] = print_settings(township)
+    wordings = {township.pk: print_settings(township) for township in {g.village.township for g in grids}}
 
     result = []
     for grid in grids:
@@ -209,7 +214,7 @@ def boards(grids):
                 volunteers=[OnDuty.of(p) for p in posts if p.role in (Role.INFORMATION_OFFICER, Role.SUPERVISOR)],
                 village_cadre=village_cadre,
                 resident_cadres=[OnDuty.of(p) for p in here if p.role == Role.RESIDENT_CADRE and _covers(p, numbers)],
-                settings=settings[grid.village.township_id],
+                settings=wordings[grid.village.township_id],
                 household_count=grid.household_count,
                 people_count=grid.people_count,
             )
@@ -249,8 +254,8 @@ def cards(households):
     for post in _current_posts(grid__in={h.grid_id for h in households}, role=Role.GRID_LEADER):
         leaders.setdefault(post.grid_id, OnDuty.of(post))
     emergency = {}
-    for settings in PrintSettings.objects.filter(township__in={h.township_id for h in households}):
-        emergency[settings.township_id] = settings.emergency_lines
+    for wording in PrintSettings.objects.filter(township__in={h.township_id for h in households}):
+        emergency[wording.township_id] = wording.emergency_lines
     missing = {h.township for h in households if h.township_id not in emergency}
     for township in missing:
         emergency[township.pk] = print_settings(township).emergency_lines
