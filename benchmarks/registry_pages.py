@@ -114,6 +114,9 @@ def main():
         ),
         "my score": reverse("assessments:mine"),
         "long-term failures": reverse("assessments:failing", args=[period.scheme_id]),
+        "grid bulletin page": reverse("publicity:bulletin", args=[grid.pk]),
+        "bulletins of the township": reverse("publicity:boards", args=[grid.village.township_id]),
+        "contact cards page, grid 1": reverse("publicity:cards", args=["grids", grid.pk]),
     }
     print(f"\n{'page':34} {'user':15} {'median ms':>10} {'worst ms':>9} {'queries':>8}")
     for role in (Post.Role.TOWNSHIP_STAFF, Post.Role.GRID_LEADER):
@@ -132,6 +135,35 @@ def main():
                     break
             else:
                 print(f"{label:34} {role:15} {statistics.median(times):10.1f} {max(times):9.1f} {len(queries):8}")
+
+    time_prints(Grid, Post, Client, reverse, user_of(Post.Role.TOWNSHIP_STAFF), grid, runs=3)
+
+
+def time_prints(Grid, Post, Client, reverse, user, grid, runs):
+    """The PDFs made on the server: a grid of about 300 households' cards and letters (the target:
+    one PDF in seconds), and the A3 bulletin and the network diagram of grid 1."""
+    import pypdfium2  # a development requirement, like the benchmark
+    from django.db.models import Count, F, Func
+
+    big = Grid.objects.annotate(n=Count("households")).order_by(Func(F("n") - 300, function="ABS"), "pk").first()
+    prints = {
+        f"contact cards PDF, {big.n} households": reverse("publicity:cards_pdf", args=["grids", big.pk]),
+        f"letters PDF, {big.n} households": reverse("publicity:letters_pdf", args=["grids", big.pk]),
+        "bulletin PDF, A3": reverse("publicity:bulletin_pdf", args=[grid.pk]) + "?size=A3",
+        "network diagram PDF": reverse("publicity:network_pdf", args=[grid.village_id]),
+    }
+    client = Client()
+    client.force_login(user)
+    print(f"\n{'print (PDF made on the server)':42} {'median s':>9} {'worst s':>8} {'pages':>6} {'MB':>6}")
+    for label, url in prints.items():
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t0)
+        pages = len(pypdfium2.PdfDocument(response.content))
+        size = len(response.content) / 1e6
+        print(f"{label:42} {statistics.median(times):9.2f} {max(times):8.2f} {pages:6} {size:6.2f}")
 
 
 def add_cases(count, seed=7):

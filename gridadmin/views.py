@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from assessments import selectors as assessment_selectors
 from cases import selectors as case_selectors
+from publicity import selectors as publicity_selectors
 from villages import selectors as registry
 from villages.jurisdiction import REGISTRY_LEVELS, Action, jurisdiction_for
 from villages.models import Township, Village
@@ -17,9 +18,15 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         summary = registry.registry_summary(user)
+        townships = list(Township.objects.for_user(user))
+        jurisdiction = jurisdiction_for(user)
+        for township in townships:  # township staff see how many boards on the walls need printing again
+            if jurisdiction.allows(Action.MANAGE, township):
+                rows = publicity_selectors.board_status(user, township)
+                township.boards_to_print = len(publicity_selectors.needs_printing(rows))
         return super().get_context_data(
             registry=summary,
-            townships=Township.objects.for_user(user),
+            townships=townships,
             villages=Village.objects.for_user(user).select_related("township")[:20],
             grids=summary["grids"][:30],
             posts=registry.current_posts({"cadre__user": user}),

@@ -4,7 +4,6 @@ the grid, contact cards and letters for the households one sees, the wording for
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from cases.workflow import Procedure, Status
 from villages.jurisdiction import Action, ScopedViewMixin, scoped_object_or_404
 from villages.models import Grid, Household, Township, Village, VillagerGroup
 
-from . import content, letters, network, qr, services
+from . import content, letters, network, qr, selectors, services
 from .forms import PrintedForm, PrintSettingsForm
 from .models import BulletinPrint, PrintSettings
 from .pdf import pdf_response
@@ -197,24 +196,8 @@ class BoardsView(ScopedViewMixin, View):
 
     def get(self, request, pk):
         township = scoped_object_or_404(request.user, Township.objects.all(), pk=pk)
-        grids = (
-            Grid.objects.for_user(request.user)
-            .filter(village__township=township)
-            .annotate(
-                last_print=Subquery(
-                    BulletinPrint.objects.filter(grid=OuterRef("pk")).order_by("-printed_at", "-pk").values("pk")[:1]
-                )
-            )
-            .order_by("village__name", "number")
-        )
-        rows = content.boards(grids)
-        prints = BulletinPrint.objects.select_related("printed_by").in_bulk(
-            [b.grid.last_print for b in rows if b.grid.last_print]
-        )
-        for row in rows:
-            row.last = prints.get(row.grid.last_print)
-            row.changed = content.changes(row.last.shown, row.shown) if row.last else None
-        stale = [row for row in rows if row.changed is None or row.changed]
+        rows = selectors.board_status(request.user, township)
+        stale = selectors.needs_printing(rows)
         show = request.GET.get("show")
         return render(
             request,
