@@ -181,9 +181,7 @@ def boards(grids):
     for post in _current_posts(grid__in=grid_ids):
         grid_posts.setdefault(post.grid_id, []).append(post)
     village_posts = {}
-    for post in _current_posts(
-        village__in=village_ids, role__in=[Role.RESIDENT_CADRE, Role.VILLAGE_SECRETARY, Role.VILLAGE_DIRECTOR]
-    ):
+    for post in _current_posts(village__in=village_ids, role__in=Post.VILLAGE_ROLES):
         village_posts.setdefault(post.village_id, []).append(post)
     wordings = {township.pk: print_settings(township) for township in {g.village.township for g in grids}}
 
@@ -193,7 +191,8 @@ def boards(grids):
         numbers = [g.number for g in groups.get(grid.pk, [])]
         here = village_posts.get(grid.village_id, [])
         village_cadre = None
-        if grid.village_cadre:
+        # The grid's own choice while they still hold a post in the village, else the secretary.
+        if grid.village_cadre and any(p.cadre_id == grid.village_cadre_id for p in here):
             village_cadre = OnDuty(
                 grid.village_cadre.pk,
                 grid.village_cadre.name,
