@@ -298,6 +298,9 @@ def build_demo_township(*, households=DEFAULT_HOUSEHOLDS, seed=DEFAULT_SEED) -> 
             from assessments.demo import build_demo_assessments  # scores the cases and visits above
 
             build_demo_assessments(township, now)
+            from publicity.demo import build_demo_publicity  # prints what the registry above shows
+
+            build_demo_publicity(township, now)
     return DemoResult(
         township=township,
         created=created,
