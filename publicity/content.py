@@ -33,12 +33,19 @@ class OnDuty:
     role: str
     duties: str = ""
     photo: str = ""  # the stored file's name, empty when there is none
+    post_role: str = ""  # the post's code (Post.Role), the same in every language
 
     @classmethod
     def of(cls, post, role=None):
         cadre = post.cadre
         return cls(
-            cadre.pk, cadre.name, cadre.phone, role or post.get_role_display(), cadre.duties, cadre.photo.name or ""
+            cadre.pk,
+            cadre.name,
+            cadre.phone,
+            role or post.get_role_display(),
+            cadre.duties,
+            cadre.photo.name or "",
+            post.role,
         )
 
     @property
@@ -75,7 +82,8 @@ class Board:
 
     @cached_property
     def shown(self):
-        """What the board tells its readers, as plain data (the snapshot a print keeps)."""
+        """What the board tells its readers, as plain data (the snapshot a print keeps): names, phones,
+        duties and codes, never a translated word, so a print compares alike in every language."""
 
         def people(cadres):
             return [[c.name, c.phone, c.photo, c.duties] for c in cadres]
@@ -85,7 +93,7 @@ class Board:
             "groups": [g.name for g in self.groups],
             "leaders": people(self.leaders),
             "members": people(self.members),
-            "volunteers": [[c.name, c.role] for c in self.volunteers],
+            "volunteers": [[c.name, c.post_role] for c in self.volunteers],  # codes: the snapshot has no language
             "village_cadre": people([self.village_cadre] if self.village_cadre else []),
             "resident_cadres": people(self.resident_cadres),
             "promise": self.settings.service_promise,

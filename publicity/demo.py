@@ -84,8 +84,7 @@ def build_demo_publicity(township, now):
     """Give the demo `township` its print wording, portraits, maps and bulletin prints as at `now`."""
     if PrintSettings.objects.filter(township=township).exists():
         return
-    # The portal's default language: a snapshot keeps the volunteers' role labels as translated
-    # text, so the prints are recorded in the language the township reads its boards in.
+    # In the portal's default language, like everything the demo writes.
     with translation.override(settings.LANGUAGE_CODE):
         _Builder(township, timezone.localdate(now)).build()
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 import publicity.demo
@@ -215,3 +215,11 @@ def test_full_size_boards_out_of_date_are_the_two_changed():
     seed(households=demo.DEFAULT_HOUSEHOLDS)
     township = Township.objects.get(name=demo.TOWNSHIP["name"])
     assert set(out_of_date(township)) == {PHONE_CHANGE, NEW_MEMBER[:2]}
+
+
+def test_which_boards_are_out_of_date_does_not_depend_on_the_reader_s_language(township):
+    with translation.override("en"):
+        english = set(out_of_date(township))
+    with translation.override("zh-hans"):
+        chinese = set(out_of_date(township))
+    assert english == chinese == {PHONE_CHANGE, NEW_MEMBER[:2]}
