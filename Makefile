@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate demo run test lint check messages bench clean
+.PHONY: help install browser migrate demo run test lint check messages bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,6 +20,27 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed ## Create .venv and install the requirements
 
+# The end-to-end tests (tests/e2e) drive Debian's Chromium; Playwright's own browser download is
+# never used. Installing needs root (or sudo without a password); elsewhere those tests are skipped
+# with this command in the reason, unless E2E_REQUIRED=1 makes a missing browser a failure.
+BROWSER_INSTALL := sudo apt-get install chromium fonts-wqy-microhei
+browser: ## Install Chromium and a Chinese font for the end-to-end tests, when missing (Debian, as root)
+	@if command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium and a Chinese font for the end-to-end tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	elif command -v apt-get >/dev/null && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+		echo "Installing Chromium and a Chinese font for the end-to-end tests"; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	elif [ "$$E2E_REQUIRED" = 1 ]; then \
+		echo "E2E_REQUIRED=1 and Chromium or a Chinese font is missing; install them: $(BROWSER_INSTALL)" >&2; exit 1; \
+	elif command -v chromium >/dev/null; then \
+		echo "No Chinese font: screenshots of failed end-to-end tests show boxes for Chinese. Install one: $(BROWSER_INSTALL)"; \
+	else \
+		echo "Chromium is missing: the end-to-end tests will be skipped. To run them: $(BROWSER_INSTALL)"; \
+	fi
+
 migrate: install ## Bring the database up to date
 	$(MANAGE) migrate --noinput
 
@@ -29,7 +50,7 @@ demo: migrate ## Load the demo township into an empty database
 run: demo ## Set up, load the demo township, serve http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install ## Run the whole test suite (SQLite, or DATABASE_URL)
+test: install browser ## Run the whole test suite, end-to-end tests in Chromium included (SQLite, or DATABASE_URL)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 bench: install ## Time the registry, case and visit pages on 10,000 households and 20,000 cases (prints a table)
