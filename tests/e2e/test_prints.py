@@ -108,7 +108,7 @@ def test_the_grid_bulletin_prints_on_a3_with_everyone_on_duty(world, bulletin):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="print.css at c703349: in Chromium the A3 bulletin takes two sheets (the network diagram, "
+    reason="in Chromium the A3 bulletin takes two sheets (the network diagram, "
     "drawn at the full width of the sheet, is about 330 mm tall); remove this mark once it fits",
 )
 def test_the_grid_bulletin_fits_one_a3_sheet(bulletin):
