@@ -77,6 +77,16 @@ class Board:
         return self.grid.village
 
     @property
+    def member_columns(self):
+        """Members sit three to a row, four when there are more than three."""
+        return 3 if len(self.members) <= 3 else 4
+
+    @property
+    def member_rows(self):
+        n = self.member_columns
+        return [self.members[i : i + n] for i in range(0, len(self.members), n)]
+
+    @property
     def leader(self):
         return self.leaders[0] if self.leaders else None
 
