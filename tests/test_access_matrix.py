@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from publicity.models import BulletinPrint
 from villages.models import IdReveal, Place, Post
 
 # ---------------------------------------------------------------------------------------------
@@ -207,6 +208,10 @@ def on_household(action=None):
 
 def navigable(g, target):
     return 200 if target in g.places else 404
+
+
+def navigable_302(g, target):
+    return 302 if target in g.places else 404
 
 
 def on_cadre(action=None, done=200):
@@ -418,6 +423,49 @@ def answers_entry(g, target, persona=None):
 
 
 answers_entry.by_persona = True
+
+
+# Prints (publicity/): a grid's bulletin and its map, a village's network diagram and a township's
+# list of bulletins follow the place's page (a grid leader reaches their village's page, so prints
+# its network diagram); contact cards and letters are printed for a place ("grids/G1") one may open,
+# and hold only the households one sees there (the page check below holds them to that). The wording
+# of the prints is the township's to manage. Only G1 has a map picture (see prepare()).
+MAPPED_GRIDS = {"G1"}
+PRINT_TARGETS = (
+    "households/g1a",
+    "households/g1a_other",
+    "households/h1",
+    "groups/g1a",
+    "groups/g2",
+    "grids/G1",
+    "grids/G3",
+    "villages/v1",
+    "villages/w1",
+    "townships/t1",  # not a scope of the prints
+)
+# The same as a PDF: fewer targets, a PDF takes a tenth of a second or more to make.
+PRINT_PDF_TARGETS = ("households/g1a", "villages/v1", "villages/w1")
+
+
+def on_print_scope(g, target):
+    scope, key = target.split("/")
+    if scope == "households":
+        return on_household()(g, key)
+    if scope in ("groups", "grids", "villages"):
+        return navigable(g, key)
+    return 404
+
+
+def grid_map(g, target):
+    return 200 if target in g.places and target in MAPPED_GRIDS else 404
+
+
+def on_notice(g, target, persona=None):
+    """The public notice of an approval matter in its notice period; any other case has none."""
+    return on_case()(g, target, persona=persona) if target == "notice" else 404
+
+
+on_notice.by_persona = True
 
 
 # How a target becomes the URL kwargs, and where a successful POST goes.
@@ -695,6 +743,23 @@ def to_entry_score(world, target):
     return assessment_world(world)[("score", target)].get_absolute_url()
 
 
+def print_kwargs(world, target):
+    scope, key = target.split("/")
+    found = world.households[key] if scope == "households" else world.places[key]
+    return {"scope": scope, "pk": found.pk}
+
+
+def bulletin_data(world, target):
+    """What the bulletin page's form sends as the browser prints it: the board as shown now."""
+    from publicity import content
+
+    return {"size": "A4", "fingerprint": content.board(world.places[target]).fingerprint}
+
+
+def to_bulletin(world, target):
+    return reverse("publicity:bulletin", args=[world.places[target].pk])
+
+
 def no_kwargs(world, target):
     return {}
 
@@ -763,7 +828,6 @@ PAGES = {
     "cases:report_birth": Page(reports_and_edits_anywhere),
     "cases:report_migrant": Page(reports_and_edits_anywhere),
     "cases:detail": Page(on_case(), CASE_TARGETS, case_pk),
-    "publicity:notice": Page(on_case(), ("notice",), case_pk),
     "cases:attachment": Page(on_case(), ("g1a_grid", "g2_grid", "h1"), attachment_pk),
     "cases:step": Page(on_case("handle", 302), CASE_TARGETS, step_kwargs, "post", current_version(), to_case),
     "cases:assign": Page(on_case("handle", 302), CASE_TARGETS, case_pk, "post", current_version(), to_case),
@@ -816,6 +880,20 @@ PAGES = {
     "assessments:pending": Page(manages_anywhere),
     "assessments:decide": Page(decides_entry, ("leader",), entry_pk, "post", {"approve": "1"}, to_entry_score),
     "assessments:answer": Page(answers_entry, ENTRY_TARGETS, entry_pk),
+    "publicity:bulletin": Page(navigable, GRIDS, place_pk),
+    "publicity:bulletin_pdf": Page(navigable, ("G1", "G2", "H1"), place_pk),
+    "publicity:bulletin_printed": Page(navigable_302, GRIDS, place_pk, "post", bulletin_data, to_bulletin),
+    "publicity:grid_map": Page(grid_map, GRIDS, place_pk),
+    "publicity:network": Page(navigable, VILLAGES, place_pk),
+    "publicity:network_pdf": Page(navigable, ("v1", "w1"), place_pk),
+    "publicity:cards": Page(on_print_scope, PRINT_TARGETS, print_kwargs),
+    "publicity:cards_pdf": Page(on_print_scope, PRINT_PDF_TARGETS, print_kwargs),
+    "publicity:letters": Page(on_print_scope, PRINT_TARGETS, print_kwargs),
+    "publicity:letters_pdf": Page(on_print_scope, PRINT_PDF_TARGETS, print_kwargs),
+    "publicity:boards": Page(navigable, TOWNSHIPS, place_pk),
+    "publicity:wording": Page(manages_place, TOWNSHIPS, place_pk),
+    "publicity:notice": Page(on_notice, ("notice", "g1a_grid"), case_pk),
+    "publicity:notice_pdf": Page(on_notice, ("notice",), case_pk),
 }
 # Open to everyone; checked in test_public_pages_open_to_anyone.
 PUBLIC = {"accounts:login", "set_language"}
@@ -832,6 +910,27 @@ def expected(persona, name, target):
 
 CASES = [(name, persona, target) for name, page in PAGES.items() for target in page.targets for persona in PERSONAS]
 
+HOUSEHOLD_PRINTS = ("publicity:cards", "publicity:cards_pdf", "publicity:letters", "publicity:letters_pdf")
+
+
+def known_bug(name, persona, target):
+    """Why this row fails today, for a bug reported and waiting for its fix (the row is a strict xfail,
+    so the fix makes it pass and fail the run until this entry goes)."""
+    if name in HOUSEHOLD_PRINTS and target.startswith("households/") and expected(persona, name, target) == 200:
+        return (
+            "the prints of one household answer 500: HouseholdPrintView.place() filters "
+            "Household.objects.filter(pk=<Household>) (a model instance for the pk lookup)"
+        )
+    return None
+
+
+def matrix_params(cases):
+    for name, persona, target in cases:
+        reason = known_bug(name, persona, target)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        yield pytest.param(name, persona, target, marks=marks, id=f"{name}-{persona}-{target}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Helpers shared with tests/test_privacy.py.
 
@@ -843,11 +942,28 @@ def jpeg_bytes():
 
 
 def prepare(world):
-    """Give the cadres that CADRES says have a photo a real JPEG."""
+    """Give the cadres that CADRES says have a photo a real JPEG, and the grids of MAPPED_GRIDS a map."""
     for key, _, has_photo in CADRES.values():
         if has_photo:
             world.cadres[key].photo.save(f"{key}.jpg", ContentFile(jpeg_bytes()), save=True)
+    for key in MAPPED_GRIDS:
+        world.places[key].map.save(f"map-{key}.jpg", ContentFile(jpeg_bytes()), save=True)
     return world
+
+
+def pdf_text(body):
+    """The text layer of a PDF, every page (pypdfium2, a test requirement, is imported here only)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(body)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def is_pdf(response):
+    return response.get("Content-Type", "") == "application/pdf"
 
 
 def fetch(client, world, persona, name, target):
@@ -896,6 +1012,12 @@ def target_names(world, name, target):
         return [getattr(found, "area", None) or getattr(found, "text", None) or found.agenda]
     if kwargs is township_kwargs:
         return [world.places[target].name]
+    if kwargs is print_kwargs:
+        scope, key = target.split("/")
+        if scope == "households":
+            household = world.households[key]
+            return [household.head_name, *(r.name for r in household.residents.all())]
+        return [world.places[key].name]
     if kwargs in (scheme_pk, period_pk, last_month_period_pk):
         return [assessment_world(world)[("scheme", target)].name]
     if kwargs in (score_pk, evidence_kwargs):
@@ -972,9 +1094,9 @@ def test_policy_covers_every_persona(world):
 # The matrix itself.
 
 
-@pytest.mark.parametrize(("name", "persona", "target"), CASES, ids=[f"{n}-{p}-{t}" for n, p, t in CASES])
+@pytest.mark.parametrize(("name", "persona", "target"), list(matrix_params(CASES)))
 def test_access(world, client, name, persona, target):
-    if PAGES[name].kwargs in (cadre_pk, post_pk):
+    if PAGES[name].kwargs in (cadre_pk, post_pk) or name.startswith("publicity:"):
         prepare(world)
     response, body = fetch(client, world, persona, name, target)
     status = expected(persona, name, target)
@@ -992,12 +1114,16 @@ def test_access(world, client, name, persona, target):
         assert (post.ended_on is not None) == signed_in_and_allowed
     if name.startswith("assessments:"):
         assessment_effects(world, name, target, signed_in_and_allowed)
+    if name in ("publicity:bulletin_pdf", "publicity:bulletin_printed"):  # a print is recorded, a refusal is not
+        assert BulletinPrint.objects.filter(grid=world.places[target]).count() == (1 if signed_in_and_allowed else 0)
+    if name.endswith("_pdf") and status == 200:
+        assert is_pdf(response) and body.startswith(b"%PDF-")
     if status == 404:
         text = body.decode()
         for secret in target_names(world, name, target):
             assert secret not in text, f"the 404 for {target} shows {secret}"
-    if status == 200 and is_html(response) and persona != "anonymous":
-        text = body.decode()
+    if status == 200 and (is_html(response) or is_pdf(response)) and persona != "anonymous":
+        text = pdf_text(body) if is_pdf(response) else body.decode()
         leaked = [secret for secret in hidden_names(world, persona) if secret in text]
         assert not leaked, f"{name} shows {persona} households outside their view: {leaked}"
         if name.startswith("assessments:"):

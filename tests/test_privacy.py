@@ -8,7 +8,18 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from tests import factories
-from tests.test_access_matrix import CASES, PAGES, PERSONAS, expected, fetch, is_html, prepare
+from tests.test_access_matrix import (
+    CASES,
+    PAGES,
+    PERSONAS,
+    expected,
+    fetch,
+    is_html,
+    is_pdf,
+    known_bug,
+    pdf_text,
+    prepare,
+)
 from villages.models import CareCategory, IdReveal, Post
 
 FULL_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
@@ -24,15 +35,19 @@ def test_no_page_shows_a_full_id_number(world, client, persona):
     pages = [
         (name, target)
         for name, who, target in CASES
-        if who == persona and PAGES[name].method == "get" and expected(persona, name, target) == 200
+        if who == persona
+        and PAGES[name].method == "get"
+        and expected(persona, name, target) == 200
+        and not known_bug(name, persona, target)
     ]
     assert pages, f"the matrix opens no page at all to {persona}"
     shown = []
     for name, target in pages:
         response, body = fetch(client, world, persona, name, target)
         assert response.status_code == 200, (name, target)
-        if is_html(response):
-            shown += [(name, target, number) for number in FULL_ID_NUMBER.findall(body.decode())]
+        if is_html(response) or is_pdf(response):  # the prints' PDFs by their text layer
+            text = pdf_text(body) if is_pdf(response) else body.decode()
+            shown += [(name, target, number) for number in FULL_ID_NUMBER.findall(text)]
     assert not shown, f"full ID numbers on pages of {persona}: {shown}"
 
 
