@@ -28,9 +28,9 @@ CUT_ROWS = (13.5, 67.5, 121.5, 175.5, 229.5, 283.5)
 # The places whose households get cards or letters: the URL's word → (model, household field).
 SCOPES = {
     "households": (Household, "pk"),
-    "groups": (VillagerGroup, "group"),
-    "grids": (Grid, "grid"),
-    "villages": (Village, "village"),
+    "groups": (VillagerGroup, "group_id"),
+    "grids": (Grid, "grid_id"),
+    "villages": (Village, "village_id"),
 }
 
 
@@ -135,7 +135,7 @@ class HouseholdPrintView(PrintView):
         except KeyError:
             raise Http404 from None
         place = scoped_object_or_404(self.request.user, model.objects.all(), pk=self.kwargs["pk"])
-        households = Household.objects.for_user(self.request.user).filter(**{field: place})
+        households = Household.objects.for_user(self.request.user).filter(**{field: place.pk})
         return place, households
 
     def filename(self, context):

@@ -910,25 +910,10 @@ def expected(persona, name, target):
 
 CASES = [(name, persona, target) for name, page in PAGES.items() for target in page.targets for persona in PERSONAS]
 
-HOUSEHOLD_PRINTS = ("publicity:cards", "publicity:cards_pdf", "publicity:letters", "publicity:letters_pdf")
-
-
-def known_bug(name, persona, target):
-    """Why this row fails today, for a bug reported and waiting for its fix (the row is a strict xfail,
-    so the fix makes it pass and fail the run until this entry goes)."""
-    if name in HOUSEHOLD_PRINTS and target.startswith("households/") and expected(persona, name, target) == 200:
-        return (
-            "the prints of one household answer 500: HouseholdPrintView.place() filters "
-            "Household.objects.filter(pk=<Household>) (a model instance for the pk lookup)"
-        )
-    return None
-
 
 def matrix_params(cases):
     for name, persona, target in cases:
-        reason = known_bug(name, persona, target)
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        yield pytest.param(name, persona, target, marks=marks, id=f"{name}-{persona}-{target}")
+        yield pytest.param(name, persona, target, id=f"{name}-{persona}-{target}")
 
 
 # ---------------------------------------------------------------------------------------------

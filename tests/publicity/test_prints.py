@@ -19,7 +19,7 @@ from cases.models import Case
 from publicity import content, qr
 from publicity.models import PrintSettings
 from tests import factories
-from tests.test_access_matrix import known_bug, pdf_text
+from tests.test_access_matrix import pdf_text
 from villages import identity
 from villages.models import Post
 
@@ -162,14 +162,8 @@ def test_a_card_for_each_household_the_user_sees_there(world, login, persona, sc
         assert other not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the prints of one household answer 500: HouseholdPrintView.place() filters "
-    "Household.objects.filter(pk=<Household>) (a model instance for the pk lookup)",
-)
 @pytest.mark.parametrize("name", ["publicity:cards", "publicity:letters"])
 def test_the_print_of_one_household(world, login, name):
-    assert known_bug(name, "leader", "households/g1a")  # the matrix marks the same rows
     response = login(world.users["leader"]).get(reverse(name, args=["households", world.households["g1a"].pk]))
     assert response.status_code == 200
     assert [card.household.head_name for card in response.context["cards"]] == ["户主g1a"]
@@ -189,11 +183,6 @@ def test_cards_come_ten_to_a_sheet(world, login):
         assert f"slot-{slot}" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/publicity/cards.html: `{% blocktranslate count … trimmed %}{{ n }} cards, {% plural %}` "
-    "loses its trailing space to `trimmed`, so the toolbar reads '24 cards,3 A4 sheets'",
-)
 def test_the_toolbar_counts_cards_and_sheets_in_words(world, login):
     for _ in range(21):
         factories.HouseholdFactory(group=world.places["g1b"])
