@@ -37,16 +37,11 @@ class OnDuty:
 
     @classmethod
     def of(cls, post, role=None):
-        cadre = post.cadre
-        return cls(
-            cadre.pk,
-            cadre.name,
-            cadre.phone,
-            role or post.get_role_display(),
-            cadre.duties,
-            cadre.photo.name or "",
-            post.role,
-        )
+        return cls.of_cadre(post.cadre, role or post.get_role_display(), post.role)
+
+    @classmethod
+    def of_cadre(cls, cadre, role, post_role=""):
+        return cls(cadre.pk, cadre.name, cadre.phone, role, cadre.duties, cadre.photo.name or "", post_role)
 
     @property
     def surname(self):
@@ -83,8 +78,25 @@ class Board:
 
     @property
     def member_rows(self):
-        n = self.member_columns
-        return [self.members[i : i + n] for i in range(0, len(self.members), n)]
+        return _rows(self.members, self.member_columns)
+
+    @property
+    def responsible(self):
+        """The responsible village cadre, then every resident township cadre of the grid's groups."""
+        return ([self.village_cadre] if self.village_cadre else []) + self.resident_cadres
+
+    @property
+    def responsible_columns(self):
+        return 2 if len(self.responsible) <= 2 else 3
+
+    @property
+    def responsible_rows(self):
+        return _rows(self.responsible, self.responsible_columns)
+
+    @property
+    def crowded(self):
+        """More than one row of members or of responsible cadres: the map gets less room."""
+        return len(self.member_rows) > 1 or len(self.responsible_rows) > 1
 
     @property
     def leader(self):
@@ -113,6 +125,10 @@ class Board:
     @property
     def fingerprint(self):
         return fingerprint(self.shown)
+
+
+def _rows(people, columns):
+    return [people[i : i + columns] for i in range(0, len(people), columns)]
 
 
 def fingerprint(shown):
@@ -211,17 +227,10 @@ def boards(grids):
         village_cadre = None
         # The grid's own choice while they still hold a post in the village, else the secretary.
         if grid.village_cadre and any(p.cadre_id == grid.village_cadre_id for p in here):
-            village_cadre = OnDuty(
-                grid.village_cadre.pk,
-                grid.village_cadre.name,
-                grid.village_cadre.phone,
-                _("Responsible village cadre"),
-                grid.village_cadre.duties,
-                grid.village_cadre.photo.name or "",
-            )
+            village_cadre = OnDuty.of_cadre(grid.village_cadre, _("Responsible village cadre"))
         else:
             secretary = next((p for p in here if p.role == Role.VILLAGE_SECRETARY), None)
-            village_cadre = OnDuty.of(secretary) if secretary else None
+            village_cadre = OnDuty.of(secretary, _("Responsible village cadre")) if secretary else None
         result.append(
             Board(
                 grid=grid,

@@ -159,7 +159,6 @@ class _Builder:
             BulletinPrint(
                 grid=board.grid,
                 size=BulletinPrint.Size.A3,
-                medium=BulletinPrint.Medium.PDF,
                 fingerprint=board.fingerprint,
                 shown=board.shown,
                 printed_by=staff.cadre.user if staff else None,

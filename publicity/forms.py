@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from . import letters
 from .models import BulletinPrint, PrintSettings
 
+MAX_EMERGENCY_NUMBERS = 6  # two lines across the foot of a 90 mm card
+
 
 class PrintSettingsForm(forms.ModelForm):
     class Meta:
@@ -28,7 +30,14 @@ class PrintSettingsForm(forms.ModelForm):
 
     def clean_emergency_numbers(self):
         text = self.cleaned_data["emergency_numbers"]
-        for line in text.splitlines():
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > MAX_EMERGENCY_NUMBERS:
+            raise forms.ValidationError(
+                _("A contact card has room for %(n)s numbers; this has %(given)s.")
+                % {"n": MAX_EMERGENCY_NUMBERS, "given": len(lines)},
+                code="too_many_numbers",
+            )
+        for line in lines:
             line = line.strip()
             if line and not any(ch.isdigit() for ch in line.rpartition(" ")[2]):
                 raise forms.ValidationError(

@@ -29,7 +29,9 @@ class PrintSettings(models.Model):
         help_text=_("One a line: what it is for, then the number (for example: Police 110)."),
     )
     letter_title = models.CharField(_("letter title"), max_length=100)
-    letter_body = models.TextField(_("letter"), max_length=5000)
+    letter_body = models.TextField(
+        _("letter"), max_length=1500, help_text=_("One A4 page: about 1,200 Chinese characters at most.")
+    )
     letter_signature = models.CharField(_("signed by"), max_length=100)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -56,19 +58,16 @@ class PrintSettings(models.Model):
 
 
 class BulletinPrint(models.Model):
-    """One printing of a grid's bulletin (网格公示牌), with a snapshot of what it showed."""
+    """One printing of a grid's bulletin (网格公示牌), with a snapshot of what it showed: recorded when
+    someone who answers for the grid says the new board is printed (a print preview or a PDF
+    downloaded to look at is not a board on the wall)."""
 
     class Size(models.TextChoices):
         A3 = "A3", "A3"
         A4 = "A4", "A4"
 
-    class Medium(models.TextChoices):
-        PDF = "pdf", _("PDF download")
-        BROWSER = "browser", _("Printed from the browser")
-
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="bulletin_prints", verbose_name=_("grid"))
     size = models.CharField(_("paper"), max_length=2, choices=Size.choices)
-    medium = models.CharField(_("how"), max_length=8, choices=Medium.choices)
     fingerprint = models.CharField(max_length=64, editable=False)
     shown = models.JSONField(_("what it showed"), editable=False)
     printed_by = models.ForeignKey(

@@ -21,19 +21,21 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from villages.models import Cadre, Grid
 
-# Where a page's pictures come from: the view that serves them to the browser → the stored file.
+# Where a page's pictures come from: the view that serves them to the browser → the stored file,
+# read through the same jurisdiction as that view.
 PICTURES = {
-    "villages:cadre_photo": lambda pk: Cadre.objects.get(pk=pk).photo,
-    "publicity:grid_map": lambda pk: Grid.objects.get(pk=pk).map,
+    "villages:cadre_photo": lambda user, pk: Cadre.objects.for_user(user).get(pk=pk).photo,
+    "publicity:grid_map": lambda user, pk: Grid.objects.for_user(user).get(pk=pk).map,
 }
 
 
 class LocalFetcher(URLFetcher):
-    """Resolves a page's static files and pictures on disk; data: URIs pass through."""
+    """Resolves a page's static files and pictures on disk, as `user` may see them; data: URIs pass
+    through; nothing is fetched over the network."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, user, **kwargs):
         super().__init__(allowed_protocols=("http", "https", "data"), **kwargs)
-        self.pictures = {}
+        self.user = user
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
@@ -51,7 +53,7 @@ class LocalFetcher(URLFetcher):
         picture = PICTURES.get(match.view_name)
         if picture is None:
             raise ValueError(f"not a picture: {url}")
-        field = picture(match.kwargs["pk"])
+        field = picture(self.user, match.kwargs["pk"])
         if not field:
             raise ValueError(f"no picture: {url}")
         return URLFetcherResponse(url, field.open("rb"), {"Content-Type": "image/jpeg"})
@@ -65,7 +67,8 @@ class LocalFetcher(URLFetcher):
 def render_pdf(request, template, context):
     """The PDF of `template` as `request` would see it in the browser."""
     html = render_to_string(template, {**context, "for_pdf": True}, request=request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=LocalFetcher()).write_pdf()
+    fetcher = LocalFetcher(request.user)
+    return HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=fetcher).write_pdf()
 
 
 def pdf_response(request, template, context, filename):

@@ -1,8 +1,12 @@
-"""Reads of the publicity app: the state of a township's bulletin boards."""
+"""Reads of the publicity app: the state of a township's bulletin boards; a notice's boards and dates."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, OuterRef, Subquery, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from villages.models import Grid
+from cases.models import CaseEvent
+from cases.workflow import NOTICE_PERIOD
+from villages.models import Grid, Post
 
 from . import content
 from .models import BulletinPrint
@@ -33,3 +37,26 @@ def board_status(user, township):
 
 def needs_printing(rows):
     return [row for row in rows if row.changed is None or row.changed]
+
+
+def notice_context(case):
+    """The three boards an approval matter's notice is posted on, its dates and whom to object to."""
+    published = case.events.filter(kind=CaseEvent.Kind.PUBLISH_NOTICE).order_by("at").first()
+    ends = timezone.localtime(case.notice_ends_at)
+    contact = (
+        Post.objects.current()
+        .filter(village=case.village, role__in=[Post.Role.VILLAGE_DIRECTOR, Post.Role.VILLAGE_SECRETARY])
+        .select_related("cadre")
+        .order_by(Case(When(role=Post.Role.VILLAGE_DIRECTOR, then=0), default=1), "pk")  # the committee first
+        .first()
+    )
+    return {
+        "boards": [
+            _("Villager group notice board: %(place)s") % {"place": case.group or case.grid},
+            _("Village notice board: %(place)s") % {"place": case.village.name},
+            _("Township notice board: %(place)s") % {"place": case.township.name},
+        ],
+        "starts": timezone.localtime(published.at) if published else ends - NOTICE_PERIOD,
+        "ends": ends,
+        "village_contact": contact.cadre if contact else None,
+    }

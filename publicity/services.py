@@ -4,11 +4,8 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from cases.models import CaseEvent
-from cases.workflow import NOTICE_PERIOD
-from villages.models import Post
+from villages.models import Grid
 
 from .models import BulletinPrint
 
@@ -18,8 +15,10 @@ SAME_PRINTING = timedelta(minutes=2)
 
 
 @transaction.atomic
-def record_print(board, size, medium, user):
-    """Record that `user` printed `board`; the same printing twice is recorded once."""
+def record_print(board, size, user):
+    """Record that `user` printed `board`; the same printing twice (a double click, two tabs) is
+    recorded once: the grid's row is locked while we look."""
+    Grid.objects.select_for_update().filter(pk=board.grid.pk).first()
     fingerprint = board.fingerprint
     recent = BulletinPrint.objects.filter(
         grid=board.grid,
@@ -31,28 +30,5 @@ def record_print(board, size, medium, user):
     if recent:
         return recent
     return BulletinPrint.objects.create(
-        grid=board.grid, size=size, medium=medium, fingerprint=fingerprint, shown=board.shown, printed_by=user
+        grid=board.grid, size=size, fingerprint=fingerprint, shown=board.shown, printed_by=user
     )
-
-
-def notice_context(case):
-    """The three boards an approval matter's notice is posted on, its dates and whom to object to."""
-    published = case.events.filter(kind=CaseEvent.Kind.PUBLISH_NOTICE).order_by("at").first()
-    ends = timezone.localtime(case.notice_ends_at)
-    contact = (
-        Post.objects.current()
-        .filter(village=case.village, role__in=[Post.Role.VILLAGE_DIRECTOR, Post.Role.VILLAGE_SECRETARY])
-        .select_related("cadre")
-        .order_by("-role")  # the director (village committee) before the secretary
-        .first()
-    )
-    return {
-        "boards": [
-            _("Villager group notice board: %(place)s") % {"place": case.group or case.grid},
-            _("Village notice board: %(place)s") % {"place": case.village.name},
-            _("Township notice board: %(place)s") % {"place": case.township.name},
-        ],
-        "starts": timezone.localtime(published.at) if published else ends - NOTICE_PERIOD,
-        "ends": ends,
-        "village_contact": contact.cadre if contact else None,
-    }

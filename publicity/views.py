@@ -4,7 +4,7 @@ the grid, contact cards and letters for the households one sees, the wording for
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,9 @@ from django.views.generic import UpdateView
 
 from cases.models import Case
 from cases.workflow import Procedure, Status
-from villages.jurisdiction import Action, ScopedViewMixin, scoped_object_or_404
+from villages import identity
+from villages.images import picture_response
+from villages.jurisdiction import Action, ScopedViewMixin, jurisdiction_for, scoped_object_or_404
 from villages.models import Grid, Household, Township, Village, VillagerGroup
 
 from . import content, letters, network, qr, selectors, services
@@ -35,7 +37,7 @@ SCOPES = {
 
 
 def paper(request):
-    size = request.GET.get("size", BulletinPrint.Size.A3)
+    size = request.GET.get("size", "").upper()
     return size if size in BulletinPrint.Size.values else BulletinPrint.Size.A3
 
 
@@ -51,15 +53,10 @@ class PrintView(LoginRequiredMixin, View):
     def filename(self, context):
         raise NotImplementedError
 
-    def printed(self, context):
-        """Called when the server hands out a PDF."""
-
     def get(self, request, **kwargs):
         context = self.context()
         if self.as_pdf:
-            response = pdf_response(request, self.template_name, context, self.filename(context))
-            self.printed(context)
-            return response
+            return pdf_response(request, self.template_name, context, self.filename(context))
         return render(request, self.template_name, context)
 
 
@@ -78,6 +75,7 @@ class BulletinView(PrintView):
             "diagram": None if grid.map else network.village_network(grid.village, highlight=grid),
             "last_print": grid.bulletin_prints.select_related("printed_by").first(),
             "printed_form": PrintedForm(initial={"size": size, "fingerprint": board.fingerprint}),
+            "can_record": jurisdiction_for(self.request.user).allows(Action.EDIT, grid),
         }
 
     def filename(self, context):
@@ -85,25 +83,23 @@ class BulletinView(PrintView):
         what = _("grid bulletin")
         return f"{board.village.name}{board.grid.name}-{what}-{context['size']}.pdf"
 
-    def printed(self, context):
-        services.record_print(context["board"], context["size"], BulletinPrint.Medium.PDF, self.request.user)
-
 
 class BulletinPrintedView(LoginRequiredMixin, View):
-    """The browser printed a bulletin (sent by the page's script as it prints, or by the button)."""
+    """Someone who answers for the grid says its new bulletin is printed (the page's button)."""
 
     def post(self, request, pk):
-        grid = scoped_object_or_404(request.user, Grid.objects.select_related("village__township"), pk=pk)
+        grid = scoped_object_or_404(request.user, Grid.objects.select_related("village__township"), Action.EDIT, pk=pk)
         form = PrintedForm(request.POST)
         board = content.board(grid)
         if not form.is_valid():
-            return HttpResponse(status=400)
+            messages.error(request, _("Nothing was recorded: the page was incomplete. Reload it and try again."))
+            return redirect_back(grid, paper(request))
         if form.cleaned_data["fingerprint"] != board.fingerprint:
             messages.warning(
                 request, _("The bulletin changed after the page was opened; print it again from this page.")
             )
             return redirect_back(grid, form.cleaned_data["size"])
-        services.record_print(board, form.cleaned_data["size"], BulletinPrint.Medium.BROWSER, request.user)
+        services.record_print(board, form.cleaned_data["size"], request.user)
         messages.success(request, _("Recorded: this grid's bulletin was printed today."))
         return redirect_back(grid, form.cleaned_data["size"])
 
@@ -152,11 +148,15 @@ class CardsView(HouseholdPrintView):
     def context(self):
         place, households = self.place()
         cards = content.cards(households)
-        codes = {}
+        codes = {}  # one code per grid leader and grid (a leader of two grids is named with each)
         for card in cards:
-            if card.leader and card.leader.cadre_id not in codes:
-                codes[card.leader.cadre_id] = qr.vcard_uri(card.leader, card.household)
-            card.qr = codes.get(card.leader.cadre_id) if card.leader else None
+            if card.leader:
+                key = (card.leader.cadre_id, card.household.grid_id)
+                if key not in codes:
+                    codes[key] = qr.vcard_uri(card.leader, card.household)
+                card.qr = codes[key]
+            else:
+                card.qr = None
         return {
             "scope": self.kwargs["scope"],
             "place": place,
@@ -184,11 +184,8 @@ class LettersView(HouseholdPrintView):
 
 
 def place_township(place):
-    if isinstance(place, Village):
-        return place.township
-    if isinstance(place, Grid | VillagerGroup):
-        return place.village.township
-    return place.township
+    """The township of a village or household (their own field) or of a grid or group."""
+    return place.village.township if isinstance(place, Grid | VillagerGroup) else place.township
 
 
 class BoardsView(ScopedViewMixin, View):
@@ -246,7 +243,13 @@ class NoticeView(PrintView):
             ),
             pk=self.kwargs["pk"],
         )
-        return {"case": case, **services.notice_context(case)}
+        return {
+            "case": case,
+            # What a cadre typed goes on three public boards: no ID number on any of them.
+            "summary": identity.mask_id_numbers_in(case.summary),
+            "decision": identity.mask_id_numbers_in(case.decision),
+            **selectors.notice_context(case),
+        }
 
     def filename(self, context):
         what = _("public notice")
@@ -257,9 +260,4 @@ class GridMapView(LoginRequiredMixin, View):
     """A grid's map picture, to those who see the grid."""
 
     def get(self, request, pk):
-        grid = scoped_object_or_404(request.user, Grid.objects.all(), pk=pk)
-        if not grid.map:
-            raise Http404
-        response = FileResponse(grid.map.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return picture_response(scoped_object_or_404(request.user, Grid.objects.all(), pk=pk).map)

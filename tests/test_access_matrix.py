@@ -210,10 +210,6 @@ def navigable(g, target):
     return 200 if target in g.places else 404
 
 
-def navigable_302(g, target):
-    return 302 if target in g.places else 404
-
-
 def on_cadre(action=None, done=200):
     def rule(g, target):
         township = CADRES[target][1]
@@ -232,6 +228,13 @@ def manages_place(g, target):
         return 404
     township = "t1" if target in T1_PLACES else "t2"
     return 200 if township in g.manage else 403
+
+
+def records_print(g, target):
+    """Marking a grid's bulletin as printed: open the grid to see it, answer for the grid to say so."""
+    if target not in g.places:
+        return 404
+    return 302 if target in g.grids else 403
 
 
 def on_grid_records(g, target):
@@ -882,7 +885,7 @@ PAGES = {
     "assessments:answer": Page(answers_entry, ENTRY_TARGETS, entry_pk),
     "publicity:bulletin": Page(navigable, GRIDS, place_pk),
     "publicity:bulletin_pdf": Page(navigable, ("G1", "G2", "H1"), place_pk),
-    "publicity:bulletin_printed": Page(navigable_302, GRIDS, place_pk, "post", bulletin_data, to_bulletin),
+    "publicity:bulletin_printed": Page(records_print, GRIDS, place_pk, "post", bulletin_data, to_bulletin),
     "publicity:grid_map": Page(grid_map, GRIDS, place_pk),
     "publicity:network": Page(navigable, VILLAGES, place_pk),
     "publicity:network_pdf": Page(navigable, ("v1", "w1"), place_pk),
@@ -1099,8 +1102,9 @@ def test_access(world, client, name, persona, target):
         assert (post.ended_on is not None) == signed_in_and_allowed
     if name.startswith("assessments:"):
         assessment_effects(world, name, target, signed_in_and_allowed)
-    if name in ("publicity:bulletin_pdf", "publicity:bulletin_printed"):  # a print is recorded, a refusal is not
-        assert BulletinPrint.objects.filter(grid=world.places[target]).count() == (1 if signed_in_and_allowed else 0)
+    if name in ("publicity:bulletin_pdf", "publicity:bulletin_printed"):  # marked printed: recorded; a PDF: not
+        recorded = signed_in_and_allowed and name == "publicity:bulletin_printed"
+        assert BulletinPrint.objects.filter(grid=world.places[target]).count() == (1 if recorded else 0)
     if name.endswith("_pdf") and status == 200:
         assert is_pdf(response) and body.startswith(b"%PDF-")
     if status == 404:

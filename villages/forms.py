@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import identity
-from .images import PhotoField
+from .images import MAP_SIDE, PhotoField
 from .jurisdiction import Action
 from .models import Cadre, Grid, Household, Place, Post, Resident, Village, VillagerGroup
 from .selectors import RESPONSIBLE_ROLES, cadres_posted_in_villages, visible_categories, with_current_posts
@@ -313,7 +313,9 @@ class VillageForm(forms.ModelForm):
 
 
 class GridForm(forms.ModelForm):
-    map = PhotoField(label=_("Grid map"), required=False, help_text=Grid._meta.get_field("map").help_text)
+    map = PhotoField(
+        label=_("Grid map"), required=False, max_side=MAP_SIDE, help_text=Grid._meta.get_field("map").help_text
+    )
 
     class Meta:
         model = Grid

@@ -4,6 +4,7 @@ Pure functions, no database: the forms, the models and the importers all call th
 """
 
 import datetime
+import re
 import unicodedata
 
 import phonenumbers
@@ -63,6 +64,14 @@ def mask_id_number(number: str) -> str:
     if not number:
         return ""
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """Free text as it may be printed or posted: every 18-character ID number in it masked."""
+    return ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
 
 
 def make_id_number(region: str, birth: datetime.date, sequence: int) -> str:

@@ -8,16 +8,19 @@ import warnings
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 MAX_PIXELS = 40_000_000  # far above any phone camera; a "decompression bomb" declares more
 MAX_SIDE = 1200
+MAP_SIDE = 3000  # a grid's map: about 260 dpi across an A3 bulletin
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 
 
-def clean_photo(upload):
-    """Return a fresh JPEG ContentFile made from `upload`, or raise ValidationError."""
+def clean_photo(upload, max_side=MAX_SIDE):
+    """Return a fresh JPEG ContentFile made from `upload`, at most `max_side` pixels a side, or
+    raise ValidationError."""
     if upload.size > settings.PHOTO_MAX_UPLOAD_BYTES:
         raise forms.ValidationError(
             _("The photo is larger than %(mb)s MB; choose a smaller one.")
@@ -40,19 +43,34 @@ def clean_photo(upload):
             _("This file is not a picture we can read. Upload a JPEG or PNG photo."), code="photo_invalid"
         ) from None
     image = image.convert("RGB")
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    image.thumbnail((max_side, max_side))
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)  # no exif= argument: nothing carried over
+    # No exif= argument: nothing is carried over. A map's lines and labels get a finer quality.
+    image.save(out, format="JPEG", quality=85 if max_side <= MAX_SIDE else 92, optimize=True)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
+def picture_response(field):
+    """A stored picture (a cadre's photo, a grid's map) as a private, briefly cached response; 404
+    when there is none. Every picture is stored as JPEG by `clean_photo`."""
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 class PhotoField(forms.ImageField):
-    """An image field whose cleaned value is the re-encoded photo."""
+    """An image field whose cleaned value is the re-encoded photo (a map keeps more pixels)."""
+
+    def __init__(self, *args, max_side=MAX_SIDE, **kwargs):
+        self.max_side = max_side
+        super().__init__(*args, **kwargs)
 
     def to_python(self, data):
         if data in self.empty_values:
             return None
-        return clean_photo(data)
+        return clean_photo(data, self.max_side)
 
     def validate(self, value):
         if value is None and self.required:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from .forms import (
     RevealForm,
     VillageForm,
 )
+from .images import picture_response
 from .jurisdiction import (
     Action,
     ActionAnywhereMixin,
@@ -419,12 +419,7 @@ class CadrePhotoView(LoginRequiredMixin, View):
     """A cadre's photo, served to those who can see the cadre."""
 
     def get(self, request, pk):
-        cadre = scoped_object_or_404(request.user, Cadre.objects.all(), pk=pk)
-        if not cadre.photo:
-            raise Http404
-        response = FileResponse(cadre.photo.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return picture_response(scoped_object_or_404(request.user, Cadre.objects.all(), pk=pk).photo)
 
 
 class CadreCreateView(ActionAnywhereMixin, SubmitOnceMixin, ServiceFormMixin, CreateView):

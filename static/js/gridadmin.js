@@ -26,9 +26,13 @@ document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
 
-// A print page that records its printing (a grid's bulletin: data-record-print) tells the server as
-// the browser prints; the township then knows which boards on the walls are current.
-window.addEventListener("beforeprint", () => {
+// A grid's bulletin (data-record-print): once the print dialog closes, ask whether the new board was
+// printed, next to the button that records it. Nothing is recorded by itself: a print preview or a
+// cancelled dialog is not a board on the wall.
+window.addEventListener("afterprint", () => {
   const form = document.querySelector("form[data-record-print]");
-  if (form && navigator.sendBeacon) navigator.sendBeacon(form.action, new FormData(form));
+  if (form) {
+    form.classList.add("asking");
+    form.querySelector("button").focus();
+  }
 });

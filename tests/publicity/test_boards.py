@@ -1,7 +1,8 @@
-"""The record of bulletins printed and the township's list of boards: a PDF download or the browser's
-print records what the board showed (the same printing twice is recorded once), a print of a page
-that no longer matches the registry records nothing, and the list says which boards were never
-printed, which are up to date and which are out of date, and what changed on them."""
+"""The record of bulletins printed and the township's list of boards: marking a board as printed
+records what it showed (the same printing twice is recorded once; only those who answer for the
+grid may; a preview or a PDF records nothing), a print of a page that no longer matches the
+registry records nothing, and the list says which boards were never printed, which are up to date
+and which are out of date, and what changed on them."""
 
 import datetime
 
@@ -52,35 +53,45 @@ def texts(response):
 # Recording a print.
 
 
-def test_a_pdf_download_records_what_the_board_showed(world, login):
+def test_neither_the_page_nor_its_pdf_records_a_print(world, login):
+    """A print preview or a PDF downloaded to look at is not a board on the wall."""
+    client = login(world.users["leader"])
+    assert client.get(reverse("publicity:bulletin", args=[world.places["G1"].pk])).status_code == 200
+    bulletin_pdf(client, world.places["G1"], "A4")
+    assert not BulletinPrint.objects.exists()
+
+
+def test_marking_as_printed_records_what_the_board_showed(world, login):
     grid, user = world.places["G1"], world.users["leader"]
-    bulletin_pdf(login(user), grid, "A4")
+    client = login(user)
+    printed(client, grid, fingerprint_on_page(client, grid, "A3"), "A3")
 
     record = BulletinPrint.objects.get()
     board = content.board(grid)
-    assert (record.grid, record.size, record.medium, record.printed_by) == (grid, "A4", "pdf", user)
+    assert (record.grid, record.size, record.printed_by) == (grid, "A3", user)
     assert record.shown == board.shown
     assert record.fingerprint == board.fingerprint == content.fingerprint(record.shown)
     assert ["郑章木", world.cadres["leader"].phone, "", ""] in record.shown["leaders"]
 
 
-def test_a_second_download_within_two_minutes_is_the_same_printing(world, login):
+def test_marking_twice_within_two_minutes_is_the_same_printing(world, login):
     grid = world.places["G1"]
     client = login(world.users["leader"])
-    bulletin_pdf(client, grid)
-    bulletin_pdf(client, grid)
+    fingerprint = fingerprint_on_page(client, grid)
+    printed(client, grid, fingerprint)
+    printed(client, grid, fingerprint)
     assert BulletinPrint.objects.count() == 1
 
     BulletinPrint.objects.update(printed_at=timezone.now() - services.SAME_PRINTING - datetime.timedelta(seconds=5))
-    bulletin_pdf(client, grid)
+    printed(client, grid, fingerprint)
     assert BulletinPrint.objects.count() == 2
 
 
 def test_another_paper_or_another_person_is_another_printing(world, login):
     grid = world.places["G1"]
-    bulletin_pdf(login(world.users["leader"]), grid, "A3")
-    bulletin_pdf(login(world.users["leader"]), grid, "A4")
-    bulletin_pdf(login(world.users["township"]), grid, "A4")
+    for user, size in (("leader", "A3"), ("leader", "A4"), ("township", "A4")):
+        client = login(world.users[user])
+        printed(client, grid, fingerprint_on_page(client, grid, size), size)
     assert sorted(BulletinPrint.objects.values_list("size", "printed_by__username")) == [
         ("A3", "leader"),
         ("A4", "leader"),
@@ -88,9 +99,14 @@ def test_another_paper_or_another_person_is_another_printing(world, login):
     ]
 
 
-def test_the_page_itself_records_nothing(world, login):
-    client = login(world.users["leader"])
-    assert client.get(reverse("publicity:bulletin", args=[world.places["G1"].pk])).status_code == 200
+def test_only_those_who_answer_for_the_grid_record_its_printing(world, login):
+    """A villager representative sees the grid's bulletin but does not say it is on the wall."""
+    grid = world.places["G1"]
+    client = login(world.users["representative"])
+    page = client.get(reverse("publicity:bulletin", args=[grid.pk]))
+    assert page.status_code == 200
+    assert "data-record-print" not in page.content.decode()
+    assert printed(client, grid, content.board(grid).fingerprint).status_code == 403
     assert not BulletinPrint.objects.exists()
 
 
@@ -104,7 +120,7 @@ def test_the_browsers_print_is_recorded_with_the_pages_fingerprint(world, login)
     assert response.status_code == 302
     assert response.url == reverse("publicity:bulletin", args=[grid.pk]) + "?size=A4"
     record = BulletinPrint.objects.get()
-    assert (record.medium, record.size, record.printed_by, record.fingerprint) == ("browser", "A4", user, fingerprint)
+    assert (record.size, record.printed_by, record.fingerprint) == ("A4", user, fingerprint)
     assert record.shown == content.board(grid).shown
     assert texts(response) == ["Recorded: this grid's bulletin was printed today."]
     assert printed(client, grid, fingerprint).status_code == 302  # the print dialog opened twice
@@ -130,12 +146,13 @@ def test_a_print_of_a_page_that_no_longer_matches_records_nothing(world, login):
 
 
 @pytest.mark.parametrize("data", [{"size": "A5", "fingerprint": "x"}, {"size": "A4"}, {}])
-def test_a_malformed_print_notice_is_refused(world, login, data):
+def test_a_malformed_print_notice_records_nothing_and_says_so(world, login, data):
     response = login(world.users["leader"]).post(
-        reverse("publicity:bulletin_printed", args=[world.places["G1"].pk]), data
+        reverse("publicity:bulletin_printed", args=[world.places["G1"].pk]), data, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert response.status_code == 400
+    assert response.status_code == 302
     assert not BulletinPrint.objects.exists()
+    assert texts(response) == ["Nothing was recorded: the page was incomplete. Reload it and try again."]
 
 
 def test_the_print_notice_answers_only_post(world, login):
@@ -148,7 +165,7 @@ def test_the_page_says_when_the_board_on_the_wall_is_out_of_date(world, login):
     client = login(world.users["leader"])
     url = reverse("publicity:bulletin", args=[grid.pk])
     assert "Never printed." in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    bulletin_pdf(client, grid)
+    printed(client, grid, fingerprint_on_page(client, grid))
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Last printed" in html and "out of date" not in html
     PrintSettings.objects.update(service_promise="新的服务承诺")
@@ -175,7 +192,7 @@ def walls(world):
     """G1 and G2 printed by the township centre as they are now; G3 never printed."""
     township = world.users["township"]
     for key in ("G1", "G2"):
-        services.record_print(content.board(world.places[key]), "A3", BulletinPrint.Medium.PDF, township)
+        services.record_print(content.board(world.places[key]), "A3", township)
     return world
 
 
@@ -287,7 +304,7 @@ def test_a_reprint_brings_the_board_up_to_date(walls, login):
     client = login(walls.users["township"])
     assert states(boards(client, walls.places["t1"]))["郑荣村 第一网格"] == ["grid members"]
 
-    bulletin_pdf(client, walls.places["G1"], "A4")
+    printed(client, walls.places["G1"], fingerprint_on_page(client, walls.places["G1"]))
 
     assert states(boards(client, walls.places["t1"]))["郑荣村 第一网格"] == []
 

@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from publicity import content, services
-from publicity.models import BulletinPrint
 from tests import factories
 from villages.models import Post
 
@@ -42,7 +41,7 @@ def grids(world, n, start):
         factories.VillagerGroupFactory(grid=grid, village=grid.village, number=number)
         for role in (Post.Role.GRID_LEADER, Post.Role.GRID_MEMBER):
             factories.post(factories.CadreFactory(township=world.places["t1"]), role, grid=grid)
-        services.record_print(content.board(grid), "A3", BulletinPrint.Medium.PDF, world.users["township"])
+        services.record_print(content.board(grid), "A3", world.users["township"])
 
 
 URLS = {
