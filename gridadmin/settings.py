@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "visits",
     "assessments",
     "publicity",
+    "imports",
 ]
 
 MIDDLEWARE = [

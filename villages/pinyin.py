@@ -1,5 +1,7 @@
 """Pinyin keys for Chinese names, so a grid leader can type "zzm" to find 郑章木."""
 
+import functools
+
 from pypinyin import Style, lazy_pinyin
 
 # pypinyin reads these characters as common words, not as surnames (upstream has no surname mode).
@@ -43,13 +45,17 @@ SURNAME_READINGS = {
 
 
 def name_syllables(name: str) -> list[str]:
-    name = (name or "").strip()
+    return list(_syllables((name or "").strip()))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # an import reads each head's name once per member of the household
+def _syllables(name):
     if not name:
-        return []
+        return ()
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
     if name[0] in SURNAME_READINGS and syllables:
         syllables[0] = SURNAME_READINGS[name[0]]
-    return [s.lower() for s in syllables]
+    return tuple(s.lower() for s in syllables)
 
 
 def name_pinyin(name: str) -> str:

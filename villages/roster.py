@@ -1,11 +1,16 @@
-"""Reading a township's Excel or CSV roster, cell by cell, before anything is written: which column
-is which (Chinese headers, English aliases), what text a CSV file is in, and ID numbers that Excel
-turned into numbers. Pure functions, no database: groundwork for the import (issue 7), which checks
-each row with villages/identity.py and writes all rows or none.
+"""Reading a township's Excel or CSV roster, row by row, before anything is written: which column
+is which (Chinese headers, English aliases), what text a CSV file is in, ID numbers that Excel
+turned into numbers, and files that are not what their name says (an old .xls, binary garbage, a
+zip bomb). Rows stream from the file, so memory does not grow with it. No database: the import
+(imports/engine.py) checks each row and writes all rows or none.
 """
 
+import codecs
+import csv
+import io
 import re
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -32,34 +37,41 @@ def _key(header):
     return identity.fold_typing(str(header or "")).rstrip(":：*").lower()
 
 
-ALIASES = {_key(name): field for field, (header, aliases, _req) in COLUMNS.items() for name in (header, *aliases)}
+ALIASES = {_key(name): column for column, (header, aliases, _req) in COLUMNS.items() for name in (header, *aliases)}
+# Columns rosters often carry that the registry works out itself or does not keep: read past quietly.
+NOT_READ = {
+    _key(h) for h in ("序号", "编号", "性别", "出生日期", "出生年月", "年龄", "民族", "备注", "No.", "sex", "age")
+}
 
 
 @dataclass(frozen=True)
 class HeaderProblem:
-    column: int  # 1-based, as a spreadsheet counts
+    column: int  # 1-based, as a spreadsheet counts; 0 for a column that is missing
     message: str
+    ignored: bool = False  # a column that is not read: said, but nothing stops the import
 
 
 def map_headers(cells):
-    """(field → 0-based column index, problems) for a header row; unknown columns are reported,
-    not guessed, and a required column that is missing is a problem of its own."""
+    """(field → 0-based column index, problems) for a header row. An unknown column is reported
+    and not read (never guessed at); a doubled column or a missing required one stops the import."""
     found, problems = {}, []
     for index, cell in enumerate(cells):
         key = _key(cell)
-        if not key:
+        if not key or key in NOT_READ:
             continue
-        field = ALIASES.get(key)
-        if field is None:
-            problems.append(HeaderProblem(index + 1, _("Unknown column “%(header)s”.") % {"header": cell}))
-        elif field in found:
+        column = ALIASES.get(key)
+        if column is None:
             problems.append(
-                HeaderProblem(index + 1, _("The column “%(header)s” appears twice.") % {"header": COLUMNS[field][0]})
+                HeaderProblem(index + 1, _("The column “%(header)s” is not read.") % {"header": cell}, ignored=True)
+            )
+        elif column in found:
+            problems.append(
+                HeaderProblem(index + 1, _("The column “%(header)s” appears twice.") % {"header": COLUMNS[column][0]})
             )
         else:
-            found[field] = index
-    for field, (header, _aliases, required) in COLUMNS.items():
-        if required and field not in found:
+            found[column] = index
+    for column, (header, _aliases, required) in COLUMNS.items():
+        if required and column not in found:
             problems.append(HeaderProblem(0, _("The column “%(header)s” is missing.") % {"header": header}))
     return found, problems
 
@@ -92,6 +104,7 @@ def id_number_cell(value):
 
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+CHUNK = 1 << 16
 
 
 def decode_csv(data: bytes) -> str:
@@ -110,3 +123,160 @@ def decode_csv(data: bytes) -> str:
         _("The file is in neither UTF-8 nor GBK. Save it from Excel as “CSV UTF-8” and try again."),
         code="encoding",
     )
+
+
+# --- files -------------------------------------------------------------------------------------
+
+MAX_ROWS = 500_000  # a county's roster is about 1 million people: a township's fits with room
+MAX_UNPACKED = 1 << 30  # an .xlsx whose parts unpack to more than 1 GiB is refused
+MAX_RATIO = 200  # XML packs about 10 to 30 times; a part packed 200 times tighter is a zip bomb
+BLANK_RUN = 1000  # this many empty rows in a row end the table (formatting dragged to row 1,048,576)
+HEADER_SEARCH = 10  # a title row or two (merged across the columns) may stand above the headers
+
+
+def _refuse(message, code):
+    raise ValidationError(message, code=code)
+
+
+@dataclass
+class Table:
+    """A roster opened for reading: where its header row is, which column is which, and its rows."""
+
+    header_row: int  # 1-based
+    headers: list  # the header row's cells
+    columns: dict  # field → 0-based index
+    problems: list  # HeaderProblem
+    rows: object = field(repr=False)  # iterator of (1-based row number, [cells]), blank rows skipped
+
+    @property
+    def blocked(self):
+        return any(not p.ignored for p in self.problems)
+
+
+def open_table(fileobj, filename):
+    """Open an uploaded roster (.xlsx or .csv, by its content as much as its name) for reading."""
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if not head:
+        _refuse(_("The file is empty."), "empty")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        _refuse(
+            _("This is an old Excel 97-2003 (.xls) file. Open it in Excel, save it as .xlsx, and import that."), "xls"
+        )
+    if head.startswith(b"PK"):
+        return _find_header(_xlsx_rows(fileobj))
+    if str(filename).lower().endswith((".xlsx", ".xlsm")):
+        _refuse(_("This file is named .xlsx but is not an Excel workbook. Save it from Excel again."), "not_xlsx")
+    return _find_header(_csv_rows(fileobj))
+
+
+def _find_header(rows):
+    """The header is the first of the top rows that names at least three of the roster's columns;
+    rows above it (a title merged across the sheet) are passed over."""
+    first = None
+    for number, cells in rows:
+        found, problems = map_headers(cells)
+        if first is None:
+            first = (number, cells, found, problems)
+        if len(found) >= 3:
+            return Table(number, cells, found, problems, rows)
+        if number >= HEADER_SEARCH:
+            break
+    if first is None:
+        _refuse(_("The file holds no rows."), "empty")
+    number, cells, found, problems = first
+    if not found:
+        _refuse(
+            _(
+                "No column of the roster was found in the first rows. Download the template and put the "
+                "headers (行政村, 村民小组, 姓名, 身份证号码 …) in the first row."
+            ),
+            "no_header",
+        )
+    return Table(number, cells, found, problems, iter(()))
+
+
+def _nonblank(rows):
+    """(row number, cells) for each row with something in it; a long run of empty rows ends the table."""
+    blank = 0
+    for number, cells in enumerate(rows, start=1):
+        if number > MAX_ROWS + HEADER_SEARCH:
+            _refuse(
+                _("The file has more than %(count)s rows; split it by village.") % {"count": f"{MAX_ROWS:,}"}, "size"
+            )
+        if any(cell is not None and str(cell).strip() for cell in cells):
+            blank = 0
+            yield number, list(cells)
+        else:
+            blank += 1
+            if blank >= BLANK_RUN:
+                return
+
+
+def _xlsx_rows(fileobj):
+    import openpyxl  # only an Excel import needs it
+
+    try:
+        archive = zipfile.ZipFile(fileobj)
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        _refuse(_("This file is damaged or is not an Excel .xlsx file. Save it from Excel again."), "not_xlsx")
+    if sum(m.file_size for m in members) > MAX_UNPACKED or any(
+        m.file_size > (1 << 24) and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members
+    ):
+        _refuse(_("This workbook unpacks to far more than a roster could hold; it is refused."), "zip_bomb")
+    fileobj.seek(0)
+    try:
+        book = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
+        sheet = next((ws for ws in book.worksheets if ws.sheet_state == "visible"), book.worksheets[0])
+        rows = sheet.iter_rows(values_only=True)
+        yield from _nonblank(rows)
+    except ValidationError:
+        raise
+    except Exception as error:  # openpyxl and its XML parser raise many kinds on a broken file
+        _refuse(
+            _("Excel could have written this file, but it cannot be read (%(error)s). Save it from Excel again.")
+            % {"error": type(error).__name__},
+            "not_xlsx",
+        )
+
+
+def text_encoding(fileobj):
+    """The encoding of a CSV file, read through once in chunks (memory stays flat)."""
+    fileobj.seek(0)
+    prefix = fileobj.read(4096)
+    if not prefix.strip():
+        _refuse(_("The file is empty."), "empty")
+    if b"\x00" in prefix:
+        _refuse(_("This is not a CSV file: it holds binary data."), "binary")
+    for encoding in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        fileobj.seek(0)
+        try:
+            while chunk := fileobj.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        fileobj.seek(0)
+        return encoding
+    _refuse(_("The file is in neither UTF-8 nor GBK. Save it from Excel as “CSV UTF-8” and try again."), "encoding")
+
+
+def _csv_rows(fileobj):
+    encoding = text_encoding(fileobj)
+    text = io.TextIOWrapper(fileobj, encoding=encoding, newline="")
+    first = text.readline()
+    delimiter = max(",\t;", key=first.count)
+    try:
+        yield from _nonblank(csv.reader(_chain(first, text), delimiter=delimiter))
+    except csv.Error as error:
+        _refuse(_("This CSV file cannot be read: %(error)s") % {"error": error}, "csv")
+    finally:
+        text.detach()
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest

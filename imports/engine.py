@@ -1,0 +1,767 @@
+"""Households and residents from a township's roster: every row checked, then all written or none.
+
+One pass over the rows as they stream from the file. Each row is checked on its own (required
+cells, the ID number's date and check digit, the mobile number, the place, the relation to the
+head), then in batches against the registry: one query finds the batch's ID numbers already
+registered, one the households they belong to. A person is matched by ID number, a household by
+its head's ID number or else by group, head and address, so importing the same file again changes
+nothing. New rows go in with PostgreSQL's COPY (bulk_create elsewhere); everything happens in one
+transaction that is rolled back if any row has a problem. A preview runs the same checks and
+writes nothing.
+"""
+
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villages import identity, pinyin, roster
+from villages.jurisdiction import Action
+from villages.models import Grid, Household, Resident, Township, Village, VillagerGroup
+
+BATCH = 2000
+MAX_KEPT = 10_000  # problems kept for the page and the report; the count is always whole
+HEAD = Resident.Relation.HEAD
+
+
+@dataclass
+class Problem:
+    row: int
+    letter: str  # the spreadsheet's column letter, "" for the row as a whole
+    header: str  # the column's header as the file has it
+    message: str
+    value: str = ""
+
+    def as_list(self):
+        return [self.row, self.letter, self.header, self.message, self.value]
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    households_new: int = 0
+    households_updated: int = 0
+    residents_new: int = 0
+    residents_updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problem_count: int = 0
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def clean(self):
+        return self.problem_count == 0 and self.rows > 0
+
+
+class Refused(Exception):
+    """The file as a whole cannot be read (empty, not a roster, a zip bomb): one message."""
+
+
+# --- reading one cell ------------------------------------------------------------------------
+
+
+def _words(*pairs):
+    return {identity.fold_typing(word): value for value, words in pairs for word in words.split()}
+
+
+RELATIONS = _words(
+    (HEAD, "户主 本人 户主本人 head"),
+    (Resident.Relation.SPOUSE, "配偶 妻 妻子 夫 丈夫 spouse wife husband"),
+    (
+        Resident.Relation.CHILD,
+        "子 女 儿子 女儿 长子 次子 三子 四子 长女 次女 三女 四女 子女 养子 养女 继子 继女 独生子 独生女 "
+        "child son daughter",
+    ),
+    (Resident.Relation.PARENT, "父亲 母亲 父 母 父母 公公 婆婆 岳父 岳母 parent father mother"),
+    (Resident.Relation.GRANDCHILD, "孙子 孙女 外孙 外孙子 外孙女 孙 grandchild grandson granddaughter"),
+    (Resident.Relation.GRANDPARENT, "祖父 祖母 外祖父 外祖母 爷爷 奶奶 grandparent grandfather grandmother"),
+    (Resident.Relation.SIBLING, "兄 弟 姐 妹 哥哥 弟弟 姐姐 妹妹 兄弟姐妹 兄弟 姐妹 sibling brother sister"),
+    (Resident.Relation.CHILD_IN_LAW, "儿媳 女婿 媳妇 child_in_law daughter-in-law son-in-law"),
+    (Resident.Relation.OTHER, "其他 其它 other"),
+)
+RESIDENCES = _words(
+    (Household.Residence.REGISTERED, "户籍 户籍人口 常住 常住人口 本地 在籍 registered"),
+    (Household.Residence.FLOATING, "流动 流动人口 外来 外来人口 floating"),
+    (Household.Residence.SEPARATED, "人户分离 separated"),
+)
+RELATION_EXAMPLES = "户主、配偶、子、女、父亲、母亲、孙子、孙女、兄弟姐妹、儿媳、女婿、其他"
+CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+GROUP_NUMBER = re.compile(r"^第?([0-9]+|[一二三四五六七八九十]+)(?:村民)?(?:小组|组|社|队)?$")
+
+
+def group_number(text):
+    """第3组, 3组, 三组, 第十二村民小组, 3 → the group's number; None when the text is no number."""
+    match = GROUP_NUMBER.match(text)
+    if not match:
+        return None
+    digits = match.group(1)
+    if digits.isdigit():
+        return int(digits)
+    if "十" in digits:  # 十 10, 十二 12, 二十 20, 二十三 23
+        tens, _ten, units = digits.partition("十")
+        return CHINESE_DIGITS.get(tens, 1 if not tens else -99) * 10 + (CHINESE_DIGITS.get(units, -99) if units else 0)
+    return CHINESE_DIGITS.get(digits) if len(digits) == 1 else None
+
+
+def _text(cell):
+    """A cell as text: numbers Excel stored for a phone lose their '.0', dates print as dates."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    elif isinstance(cell, datetime.datetime | datetime.date):
+        cell = cell.strftime("%Y-%m-%d")
+    return str(cell).strip()
+
+
+def _column_letter(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- the places a township's roster names ---------------------------------------------------
+
+
+class Places:
+    """The township's villages, grids and groups, found by name or number, and those the user may edit."""
+
+    def __init__(self, township, actor):
+        self.villages = {identity.fold_typing(v.name): v for v in Village.objects.filter(township=township)}
+        self.groups, self.grids = {}, {}
+        self.groups_by_pk = {}
+        for group in VillagerGroup.objects.filter(village__township=township).select_related("grid", "village"):
+            self.groups_by_pk[group.pk] = group
+            for key in (identity.fold_typing(group.name), group.number):
+                self.groups.setdefault((group.village_id, key), group)
+        for grid in Grid.objects.filter(village__township=township):
+            for key in (identity.fold_typing(grid.name), grid.number):
+                self.grids.setdefault((grid.village_id, key), grid)
+        self.editable = set(
+            VillagerGroup.objects.for_user(actor, Action.EDIT)
+            .filter(village__township=township)
+            .values_list("pk", flat=True)
+        )
+
+    def group(self, village, text):
+        key = identity.fold_typing(text)
+        return self.groups.get((village.pk, key)) or self.groups.get((village.pk, group_number(key)))
+
+    def grid(self, village, text):
+        key = identity.fold_typing(text)
+        return self.grids.get((village.pk, key)) or self.grids.get((village.pk, group_number(key)))
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    group: VillagerGroup
+    address: str
+    head_name: str
+    name: str
+    id_number: str
+    relation: str
+    phone: str
+    residence: str
+
+    @property
+    def household_key(self):
+        return (self.group.pk, self.head_name, self.address)
+
+
+@dataclass(slots=True)
+class HouseholdState:
+    """A household the file names: found in the registry, or to be created."""
+
+    pk: int | None
+    first_row: int
+    group_id: int
+    head_name: str
+    address: str
+    phone: str = ""
+    residence: str = Household.Residence.REGISTERED
+    head_id_number: str = ""  # the registered head's, for an existing household
+    created: bool = False
+    head_row: int = 0  # the file's row naming the head
+    changed: bool = False
+
+
+# --- the import ------------------------------------------------------------------------------
+
+
+class Importer:
+    def __init__(self, *, township, actor, commit):
+        self.township, self.actor, self.commit = township, actor, commit
+        self.places = Places(township, actor)
+        self.outcome = Outcome()
+        self.households = {}  # household key → HouseholdState
+        self.seen = {}  # ID number → the row it was first on
+        self.batch = []
+        self.changed_households = []  # registry households the file changes (or written before their head's row)
+        self.placeholders = 0
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+
+    # problems
+
+    def problem(self, row, column, message, value=""):
+        outcome = self.outcome
+        outcome.problem_count += 1
+        if len(outcome.problems) < MAX_KEPT:
+            if column:
+                index = self.columns[column]
+                letter, header = _column_letter(index), self.headers[index]
+            else:
+                letter, header = "", ""
+            value = identity.mask_id_numbers_in(_text(value))[:100]
+            outcome.problems.append(Problem(row, letter, header, message, value))
+
+    # reading
+
+    def run(self, table):
+        self.columns = table.columns
+        self.headers = [_text(h) for h in table.headers]
+        for problem in table.problems:
+            if problem.ignored:
+                self.outcome.notes.append(problem.message)
+            else:
+                self.outcome.problem_count += 1
+                self.outcome.problems.append(
+                    Problem(
+                        table.header_row,
+                        _column_letter(problem.column - 1) if problem.column else "",
+                        "",
+                        problem.message,
+                    )
+                )
+        if table.blocked:
+            return self.outcome
+        for number, cells in table.rows:
+            self.outcome.rows += 1
+            row = self.read_row(number, cells)
+            if row is None:
+                self.outcome.rejected += 1
+                continue
+            self.batch.append(row)
+            if len(self.batch) >= BATCH:
+                self.flush()
+        self.flush()
+        self.finish()
+        if not self.outcome.rows:
+            self.problem(table.header_row, "", _("The file has a header row but no rows of people under it."))
+        return self.outcome
+
+    def cell(self, cells, column):
+        index = self.columns.get(column)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def read_row(self, number, cells):
+        """The row's cells checked on their own; None (and the problems noted) when any is wrong."""
+        before = self.outcome.problem_count
+        values = {}
+        for column, (_header, _aliases, required) in roster.COLUMNS.items():
+            raw = self.cell(cells, column)
+            if isinstance(raw, str) and raw.startswith("="):
+                self.problem(
+                    number,
+                    column,
+                    _("This cell holds a formula. Copy the column and paste it back as values, then import again."),
+                    raw,
+                )
+                continue
+            if column == "id_number":
+                try:
+                    values[column] = roster.id_number_cell(raw)
+                except ValidationError as error:
+                    self.problem(number, column, error.messages[0], raw)
+                    continue
+            else:
+                values[column] = " ".join(_text(raw).split())
+            if required and not values[column]:
+                self.problem(number, column, _("This cell is empty; the column is required."))
+        if self.outcome.problem_count > before:
+            return None
+
+        village = self.places.villages.get(identity.fold_typing(values["village"]))
+        group = None
+        if village is None:
+            self.problem(
+                number, "village", _("There is no village “%(name)s” in this township.") % {"name": values["village"]}
+            )
+        else:
+            group = self.places.group(village, values["group"])
+            if group is None:
+                self.problem(
+                    number,
+                    "group",
+                    _("%(village)s has no villager group “%(name)s”.") % {"village": village, "name": values["group"]},
+                )
+            elif group.pk not in self.places.editable:
+                self.problem(number, "group", _("You may not change the registry of %(group)s.") % {"group": group})
+            elif values.get("grid"):
+                grid = self.places.grid(village, values["grid"])
+                if grid is None:
+                    self.problem(
+                        number,
+                        "grid",
+                        _("%(village)s has no grid “%(name)s”.") % {"village": village, "name": values["grid"]},
+                    )
+                elif grid.pk != group.grid_id:
+                    self.problem(
+                        number,
+                        "grid",
+                        _("%(group)s belongs to %(grid)s, not to %(named)s.")
+                        % {"group": group, "grid": group.grid, "named": grid},
+                    )
+
+        id_number = values["id_number"]
+        if "*" in id_number:
+            self.problem(
+                number,
+                "id_number",
+                _("This ID number is masked. Export the roster with full ID numbers, or type the number."),
+                id_number,
+            )
+        else:
+            try:
+                identity.validate_id_number(id_number)
+            except ValidationError as error:
+                self.problem(number, "id_number", error.messages[0], id_number)
+
+        relation = RELATIONS.get(identity.fold_typing(values["relation"]).lower())
+        if relation is None:
+            self.problem(
+                number,
+                "relation",
+                _("“%(value)s” is not a relation to the head. Write one of: %(choices)s.")
+                % {"value": values["relation"], "choices": RELATION_EXAMPLES},
+            )
+        elif relation == HEAD and values["name"] != values["head_name"]:
+            self.problem(
+                number,
+                "name",
+                _("This row is the head of the household, but its name differs from the head's name “%(head)s”.")
+                % {"head": values["head_name"]},
+            )
+
+        phone = identity.normalize_mobile(values.get("phone", ""))
+        if phone:
+            try:
+                identity.validate_mobile(phone)
+            except ValidationError as error:
+                self.problem(number, "phone", error.messages[0], values["phone"])
+            phone = phone.removeprefix("+86")
+
+        residence = ""
+        if values.get("residence"):
+            residence = RESIDENCES.get(identity.fold_typing(values["residence"]).lower())
+            if residence is None:
+                self.problem(
+                    number,
+                    "residence",
+                    _("“%(value)s” is not a kind of residence. Write 户籍, 流动 or 人户分离.")
+                    % {"value": values["residence"]},
+                )
+
+        for column, limit in (("address", 200), ("head_name", 50), ("name", 50)):
+            if len(values[column]) > limit:
+                self.problem(number, column, _("At most %(limit)s characters.") % {"limit": limit}, values[column])
+
+        if self.outcome.problem_count > before:
+            if id_number and id_number not in self.seen:
+                self.seen[id_number] = number
+            return None
+        return Row(
+            number=number,
+            group=group,
+            address=values["address"],
+            head_name=values["head_name"],
+            name=values["name"],
+            id_number=id_number,
+            relation=relation,
+            phone=phone,
+            residence=residence,
+        )
+
+    # checking against the registry, a batch at a time
+
+    def flush(self):
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        registered = {
+            r["id_number"]: r
+            for r in Resident.objects.filter(id_number__in=[row.id_number for row in batch]).values(
+                "pk",
+                "id_number",
+                "name",
+                "phone",
+                "relation",
+                "household_id",
+                "household__township_id",
+                "household__head_name",
+                "household__address",
+            )
+        }
+        self.find_households(batch, registered)
+        new_households, new_residents, changed_residents = [], [], []
+        for row in batch:
+            household = self.households[row.household_key]
+            if household.created and household.pk is None:
+                new_households.append(household)
+                self.placeholders -= 1
+                household.pk = self.placeholders  # until written
+            outcome = self.check_person(row, household, registered.get(row.id_number))
+            if outcome == "new":
+                new_residents.append((row, household))
+            elif outcome == "updated":
+                changed_residents.append((row, registered[row.id_number]["pk"]))
+        if self.commit and not self.outcome.problem_count:
+            self.write(new_households, new_residents, changed_residents)
+
+    def find_households(self, batch, registered):
+        """Each new household key of the batch → the registry's household (by the head's ID number,
+        else by group, head and address) or a household to create."""
+        unknown = {}
+        by_head = {}
+        for row in batch:
+            key = row.household_key
+            if key in self.households or key in unknown:
+                if row.relation == HEAD and key in unknown:
+                    person = registered.get(row.id_number)
+                    if person and person["relation"] == HEAD and person["household__township_id"] == self.township.pk:
+                        by_head[key] = person["household_id"]
+                continue
+            unknown[key] = row.number
+            person = registered.get(row.id_number)
+            if (
+                row.relation == HEAD
+                and person
+                and person["relation"] == HEAD
+                and person["household__township_id"] == self.township.pk
+            ):
+                by_head[key] = person["household_id"]
+        if not unknown:
+            return
+        group_ids = {key[0] for key in unknown}
+        heads = {key[1] for key in unknown}
+        addresses = {key[2] for key in unknown}
+        found = Household.objects.filter(
+            Q(pk__in=by_head.values())
+            | Q(township=self.township, group_id__in=group_ids, head_name__in=heads, address__in=addresses)
+        ).annotate(
+            head_id_number=Subquery(
+                Resident.objects.filter(household=OuterRef("pk"), relation=HEAD).values("id_number")[:1]
+            )
+        )
+        existing = {}
+        for household in found.values("pk", "group_id", "head_name", "address", "phone", "residence", "head_id_number"):
+            existing[household["pk"]] = household
+            existing.setdefault((household["group_id"], household["head_name"], household["address"]), household)
+        for key, first_row in unknown.items():
+            household = existing.get(by_head.get(key)) or existing.get(key)
+            if household is None:
+                self.households[key] = HouseholdState(None, first_row, key[0], key[1], key[2], created=True)
+            else:
+                self.households[key] = HouseholdState(
+                    household["pk"],
+                    first_row,
+                    household["group_id"],
+                    household["head_name"],
+                    household["address"],
+                    household["phone"],
+                    household["residence"],
+                    household["head_id_number"] or "",
+                )
+
+    def check_person(self, row, household, person):
+        """'new', 'updated', 'unchanged', or None (a problem noted) for one row's person."""
+        first = self.seen.get(row.id_number)
+        if first is not None:
+            self.reject(row, "id_number", _("This ID number is also on row %(row)s.") % {"row": first}, row.id_number)
+            return None
+        self.seen[row.id_number] = row.number
+        if person is not None:
+            if person["household__township_id"] != self.township.pk:
+                self.reject(row, "id_number", _("This person is registered in another township."), row.id_number)
+                return None
+            if person["household_id"] != household.pk:
+                self.reject(
+                    row,
+                    "id_number",
+                    _(
+                        "This person is registered in the household of %(head)s (%(address)s). Move them on the "
+                        "registry's pages, or correct the row."
+                    )
+                    % {"head": person["household__head_name"], "address": person["household__address"]},
+                    row.id_number,
+                )
+                return None
+        if row.relation == HEAD:
+            if household.head_row:
+                self.reject(
+                    row,
+                    "relation",
+                    _("The household already has its head on row %(row)s.") % {"row": household.head_row},
+                )
+                return None
+            if household.head_id_number and household.head_id_number != row.id_number:
+                self.reject(
+                    row,
+                    "relation",
+                    _("This household's head is someone else. Change the head on the household's page."),
+                )
+                return None
+            if not household.created and household.group_id != row.group.pk:
+                self.reject(
+                    row,
+                    "group",
+                    _("The household is registered in another group. Move it on its page (the move is recorded)."),
+                )
+                return None
+            household.head_row = row.number
+            self.update_household(household, row)
+        elif person is not None and person["relation"] == HEAD:
+            self.reject(
+                row,
+                "relation",
+                _("This person is the head of the household. Change the head on the household's page."),
+            )
+            return None
+        if person is None:
+            self.outcome.residents_new += 1
+            return "new"
+        if (
+            person["name"] != row.name
+            or person["relation"] != row.relation
+            or (row.phone and person["phone"] != row.phone)
+        ):
+            self.outcome.residents_updated += 1
+            return "updated"
+        self.outcome.unchanged += 1
+        return "unchanged"
+
+    def reject(self, row, column, message, value=""):
+        self.problem(row.number, column, message, value)
+        self.outcome.rejected += 1
+
+    def update_household(self, household, row):
+        """The head's row carries the household's address, phone and residence."""
+        wanted = {
+            "head_name": row.head_name,
+            "address": row.address,
+            "phone": row.phone or household.phone,
+            "residence": row.residence or household.residence,
+        }
+        changed = any(getattr(household, name) != value for name, value in wanted.items())
+        for name, value in wanted.items():
+            setattr(household, name, value)
+        # A household created from an earlier batch, before its head's row came, is written again.
+        if changed and household.pk and household.pk > 0 and not household.changed:
+            household.changed = True
+            self.changed_households.append(household)
+            if not household.created:
+                self.outcome.households_updated += 1
+
+    def finish(self):
+        for household in self.households.values():
+            if household.created:
+                self.outcome.households_new += 1
+                if not household.head_row:
+                    self.problem(
+                        household.first_row,
+                        "relation",
+                        _("No row of this household (%(head)s, %(address)s) is its head (户主).")
+                        % {"head": household.head_name, "address": household.address},
+                    )
+        if self.commit and not self.outcome.problem_count:
+            Store(self).update_households(self.changed_households)
+
+    # writing (only in a commit, and only while no problem has been found)
+
+    def write(self, new_households, new_residents, changed_residents):
+        store = Store(self)
+        store.create_households(new_households)
+        store.create_residents(new_residents)
+        store.update_residents(changed_residents)
+
+
+class Store:
+    """The registry's tables written a batch at a time: COPY on PostgreSQL, bulk_create elsewhere."""
+
+    def __init__(self, importer):
+        self.importer = importer
+        self.now = importer.now
+        self.copy = connection.vendor == "postgresql"
+
+    def create_households(self, states):
+        if not states:
+            return
+        rows = [
+            Household(
+                township_id=self.importer.township.pk,
+                village_id=self._group(state).village_id,
+                grid_id=self._group(state).grid_id,
+                group_id=state.group_id,
+                head_name=state.head_name,
+                head_pinyin=pinyin.name_pinyin(state.head_name),
+                head_initials=pinyin.name_initials(state.head_name),
+                address=state.address,
+                phone=state.phone,
+                residence=state.residence,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            for state in states
+        ]
+        if self.copy:
+            ids = self._next_ids(Household, len(rows))
+            for household, pk in zip(rows, ids, strict=True):
+                household.pk = pk
+            self._copy(Household, rows, with_pk=True)
+        else:
+            Household.objects.bulk_create(rows)
+        for state, household in zip(states, rows, strict=True):
+            state.pk = household.pk
+
+    def _group(self, state):
+        return self.importer.places.groups_by_pk[state.group_id]
+
+    def create_residents(self, pairs):
+        if not pairs:
+            return
+        rows = []
+        for row, household in pairs:
+            number = row.id_number
+            syllables = pinyin.name_syllables(row.name)
+            rows.append(
+                Resident(
+                    household_id=household.pk,
+                    name=row.name,
+                    name_pinyin="".join(syllables),
+                    name_initials="".join(s[0] for s in syllables if s),
+                    id_number=number,
+                    id_last4=number[-4:],
+                    birth_date=identity.birth_date_from_id(number),
+                    sex=identity.sex_from_id(number),
+                    phone=row.phone,
+                    relation=row.relation,
+                    status=row.residence or Resident.Status.REGISTERED,
+                )
+            )
+        if self.copy:
+            self._copy(Resident, rows, with_pk=False)
+        else:
+            Resident.objects.bulk_create(rows)
+
+    def update_residents(self, pairs):
+        if not pairs:
+            return
+        by_pk = {pk: row for row, pk in pairs}
+        residents = list(Resident.objects.filter(pk__in=by_pk))
+        for resident in residents:
+            row = by_pk[resident.pk]
+            resident.name = row.name
+            resident.name_pinyin = pinyin.name_pinyin(row.name)
+            resident.name_initials = pinyin.name_initials(row.name)
+            resident.relation = row.relation
+            resident.phone = row.phone or resident.phone
+        Resident.objects.bulk_update(residents, ["name", "name_pinyin", "name_initials", "relation", "phone"])
+        self._history(Resident, residents)
+
+    def update_households(self, states):
+        if not states:
+            return
+        by_pk = {state.pk: state for state in states}
+        households = list(Household.objects.filter(pk__in=by_pk))
+        for household in households:
+            state = by_pk[household.pk]
+            household.head_name, household.address = state.head_name, state.address
+            household.phone, household.residence = state.phone, state.residence
+            household.head_pinyin = pinyin.name_pinyin(state.head_name)
+            household.head_initials = pinyin.name_initials(state.head_name)
+            household.updated_at = self.now
+        Household.objects.bulk_update(
+            households,
+            ["head_name", "head_pinyin", "head_initials", "address", "phone", "residence", "updated_at"],
+            batch_size=BATCH,
+        )
+        self._history(Household, households)
+
+    def _history(self, model, objects):
+        model.history.bulk_history_create(
+            objects,
+            update=True,
+            default_user=self.importer.actor,
+            default_change_reason=_("Roster import"),
+            default_date=self.now,
+        )
+
+    def _next_ids(self, model, count):
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def _copy(self, model, objects, with_pk):
+        """COPY the objects' concrete columns into the model's table, in CSV."""
+        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        buffer = io.StringIO()
+        for obj in objects:
+            values = []
+            for f in fields:
+                value = f.get_db_prep_value(getattr(obj, f.attname), connection)
+                if value is None:
+                    values.append("")
+                else:
+                    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+                    values.append('"' + text.replace('"', '""') + '"')
+            buffer.write(",".join(values) + "\n")
+        buffer.seek(0)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)",
+                buffer,
+            )
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def check(*, township, actor, table):
+    """The preview: every row checked, nothing written."""
+    return Importer(township=township, actor=actor, commit=False).run(table)
+
+
+def commit(*, township, actor, table):
+    """The import: every row checked and written, or (any problem at all) nothing written."""
+    importer = Importer(township=township, actor=actor, commit=True)
+    try:
+        with transaction.atomic():
+            Township.objects.select_for_update().get(pk=township.pk)  # one import at a time per township
+            outcome = importer.run(table)
+            if not outcome.clean:
+                raise _RolledBack
+    except _RolledBack:
+        pass
+    except IntegrityError:
+        importer.problem(
+            0,
+            "",
+            _("Someone changed the registry while the file was being imported; nothing was written. Import again."),
+        )
+    return importer.outcome
