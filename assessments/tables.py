@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from gridadmin.exports import DefusedTable
+
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
 
@@ -21,7 +23,7 @@ class PointsColumn(tables.Column):
         return record.points.get(self.item_id, "—")
 
 
-class OverviewTable(tables.Table):
+class OverviewTable(DefusedTable, tables.Table):
     rank_township = tables.Column(verbose_name=_("Rank"), attrs=NUMBER)
     cadre = tables.Column(
         verbose_name=_("Cadre"),

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.views import SubmitOnceMixin
+from gridadmin.exports import SpreadsheetExportMixin
 from villages.jurisdiction import Action, ActionAnywhereMixin, scoped_object_or_404
 from villages.models import Township
 from visits.views import RecordFormMixin
@@ -174,11 +174,10 @@ def visible_period(user, pk):
     return get_object_or_404(selectors.periods(user).select_related("scheme__township", "closed_by"), pk=pk)
 
 
-class PeriodView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateView):
+class PeriodView(LoginRequiredMixin, SpreadsheetExportMixin, SingleTableMixin, TemplateView):
     """The period overview: every cadre the user sees, each item's points, sortable, to .xlsx."""
 
     template_name = "assessments/period.html"
-    export_formats = ("xlsx", "csv")
     table_pagination = False
 
     def get(self, request, *args, **kwargs):

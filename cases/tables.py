@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gridadmin.exports import defused
+
 from .models import Case
 from .workflow import Urgency
 
@@ -91,11 +93,6 @@ EXPORTED = {
     "due_at": lambda case: when(case.due_at) if case.is_in_hand else "",
     "created_at": lambda case: when(case.created_at),
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defused(cell):
-    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
 
 
 def when(value):

@@ -23,9 +23,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.views import SubmitOnceMixin
+from gridadmin.exports import SpreadsheetExportMixin
 from villages.filters import search_households
 from villages.jurisdiction import (
     Action,
@@ -81,14 +81,13 @@ def refused(request, case, error):
 # --- lists -----------------------------------------------------------------------------------
 
 
-class CaseListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class CaseListView(LoginRequiredMixin, SpreadsheetExportMixin, SingleTableMixin, FilterView):
     """All cases the user can see, filtered; the current filter exports to .xlsx or .csv."""
 
     table_class = CaseTable
     filterset_class = CaseFilter
     template_name = "cases/case_list.html"
     table_pagination = {"per_page": 25}
-    export_formats = ("xlsx", "csv")
     export_name = "cases"
 
     def get_queryset(self):
@@ -96,9 +95,6 @@ class CaseListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
-
-    def get_export_filename(self, export_format):
-        return f"cases-{timezone.localdate():%Y%m%d}.{export_format}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_report=jurisdiction_for(self.request.user).has_any(Action.REPORT), **kwargs)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("assessments/", include("assessments.urls")),
     path("prints/", include("publicity.urls")),
+    path("imports/", include("imports.urls")),
     path("", include("villages.urls")),
 ]

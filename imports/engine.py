@@ -86,12 +86,14 @@ RELATIONS = _words(
     (Resident.Relation.CHILD_IN_LAW, "儿媳 女婿 媳妇 child_in_law daughter-in-law son-in-law"),
     (Resident.Relation.OTHER, "其他 其它 other"),
 )
+RELATIONS.update({identity.fold_typing(word): value for value, word in roster.RELATION_WORDS.items()})
 RESIDENCES = _words(
     (Household.Residence.REGISTERED, "户籍 户籍人口 常住 常住人口 本地 在籍 registered"),
     (Household.Residence.FLOATING, "流动 流动人口 外来 外来人口 floating"),
     (Household.Residence.SEPARATED, "人户分离 separated"),
 )
 RELATION_EXAMPLES = "户主、配偶、子、女、父亲、母亲、孙子、孙女、兄弟姐妹、儿媳、女婿、其他"
+RESIDENCES.update({identity.fold_typing(word): value for value, word in roster.RESIDENCE_WORDS.items()})
 CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 GROUP_NUMBER = re.compile(r"^第?([0-9]+|[一二三四五六七八九十]+)(?:村民)?(?:小组|组|社|队)?$")
 

@@ -32,6 +32,22 @@ COLUMNS = {
 }
 
 
+# The word a roster writes for each relation to the head and each kind of residence (the export
+# writes these; the import reads them and many more, imports/engine.py).
+RELATION_WORDS = {
+    "head": "户主",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "grandchild": "孙子女",
+    "grandparent": "祖父母",
+    "sibling": "兄弟姐妹",
+    "child_in_law": "儿媳/女婿",
+    "other": "其他",
+}
+RESIDENCE_WORDS = {"registered": "户籍", "floating": "流动", "separated": "人户分离"}
+
+
 def _key(header):
     """A header as compared: full-width folded, spaces and a trailing colon or asterisk dropped, lower case."""
     return identity.fold_typing(str(header or "")).rstrip(":：*").lower()

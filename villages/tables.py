@@ -4,11 +4,13 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from gridadmin.exports import DefusedTable
+
 from .jurisdiction import Action, jurisdiction_for
 from .models import Household
 
 
-class HouseholdTable(tables.Table):
+class HouseholdTable(DefusedTable, tables.Table):
     head_name = tables.Column(verbose_name=_("Head of household"), linkify=True, order_by=("head_pinyin", "id"))
     group = tables.Column(verbose_name=_("Villager group"), order_by=("group__village__name", "group__number"))
     grid = tables.Column(
@@ -33,3 +35,7 @@ class HouseholdTable(tables.Table):
         sensitive = self.jurisdiction.allows(Action.SENSITIVE, record)
         shown = [c for c in record.categories.all() if sensitive or not c.is_sensitive]
         return format_html_join(" ", '<span class="badge text-bg-light border">{}</span>', ((c,) for c in shown))
+
+    def value_categories(self, record):
+        sensitive = self.jurisdiction.allows(Action.SENSITIVE, record)
+        return "、".join(str(c) for c in record.categories.all() if sensitive or not c.is_sensitive)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group"),
     path("groups/<int:pk>/edit/", views.GroupUpdateView.as_view(), name="group_edit"),
     path("households/", views.HouseholdListView.as_view(), name="household_list"),
+    path("households/roster/", views.RosterExportView.as_view(), name="roster_export"),
     path("households/new/", views.HouseholdCreateView.as_view(), name="household_create"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household"),
     path("households/<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household_edit"),

@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +20,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.views import SubmitOnceMixin
+from gridadmin.exports import SpreadsheetExportMixin
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import CadreFilter, HouseholdFilter
 from .forms import (
     CadreCreateForm,
@@ -36,6 +40,7 @@ from .forms import (
 )
 from .images import picture_response
 from .jurisdiction import (
+    REGISTRY_LEVELS,
     Action,
     ActionAnywhereMixin,
     ParentInScopeMixin,
@@ -159,8 +164,12 @@ class GroupDetailView(ScopedViewMixin, SingleTableMixin, DetailView):
         )
 
 
-class HouseholdListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class HouseholdListView(LoginRequiredMixin, SpreadsheetExportMixin, SingleTableMixin, FilterView):
+    """The households the user sees, searched and filtered; the current filter exports to .xlsx or
+    .csv, as households or as the roster of their residents (exports.py)."""
+
     table_class = HouseholdTable
+    export_name = "households"
     filterset_class = HouseholdFilter
     template_name = "villages/household_list.html"
     table_pagination = {"per_page": 25}
@@ -175,7 +184,53 @@ class HouseholdListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_add=jurisdiction_for(self.request.user).has_any(Action.EDIT), **kwargs)
+        jurisdiction = jurisdiction_for(self.request.user)
+        return super().get_context_data(
+            can_add=jurisdiction.has_any(Action.EDIT),
+            can_import=jurisdiction.has_any(Action.EDIT, REGISTRY_LEVELS),
+            can_reveal=jurisdiction.has_any(Action.REVEAL),
+            **kwargs,
+        )
+
+
+class RosterExportView(LoginRequiredMixin, View):
+    """The residents of the households on the list as filtered, in the import template's columns:
+    GET with ID numbers masked; POST with a reason for them in full where the user may reveal them,
+    each one logged."""
+
+    def households(self):
+        queryset = Household.objects.for_user(self.request.user)
+        return HouseholdFilter(self.request.GET, queryset=queryset, user=self.request.user).qs
+
+    def respond(self, full_for=frozenset(), residents=None):
+        export_format = self.request.GET.get("format", "xlsx")
+        if export_format not in exports.FORMATS:
+            raise Http404
+        residents = residents if residents is not None else exports.roster_residents(self.households())
+        write, content_type = exports.FORMATS[export_format]
+        response = HttpResponse(write(exports.rows(residents, full_for)), content_type=content_type)
+        name = f"roster-{timezone.localdate():%Y%m%d}{'-full-id' if full_for else ''}.{export_format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def get(self, request):
+        return self.respond()
+
+    def post(self, request):
+        form = RevealForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason for exporting full ID numbers."))
+            return redirect(reverse("villages:household_list") + "?" + request.GET.urlencode())
+        if not jurisdiction_for(request.user).has_any(Action.REVEAL):
+            raise PermissionDenied
+        residents = list(exports.roster_residents(self.households()))
+        full_for = exports.revealed(
+            actor=request.user,
+            residents=residents,
+            reason=form.cleaned_data["reason"],
+            ip_address=get_client_ip_address(request),
+        )
+        return self.respond(full_for, residents)
 
 
 class HouseholdDetailView(ScopedViewMixin, DetailView):

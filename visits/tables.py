@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from gridadmin.exports import DefusedTable
+
 from .models import Visit
 from .rules import Standing
 
@@ -60,7 +62,7 @@ class DueTable(tables.Table):
         )
 
 
-class VisitTable(tables.Table):
+class VisitTable(DefusedTable, tables.Table):
     visited_on = tables.DateColumn(verbose_name=_("Date"), format="Y-m-d", linkify=True, attrs=NOWRAP)
     subject = tables.Column(verbose_name=_("Household or representative"), accessor="pk", orderable=False)
     kind = tables.Column(verbose_name=_("Kind"), attrs=NOWRAP)
@@ -77,6 +79,12 @@ class VisitTable(tables.Table):
 
     def render_subject(self, record):
         return str(record.subject)
+
+    def value_subject(self, record):
+        return str(record.subject)
+
+    def value_case(self, record, value):
+        return value.reference if value else ""
 
     def render_case(self, record, value):
         """The case's number; a link only for those who may open it (`case_visible`)."""

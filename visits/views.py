@@ -29,6 +29,7 @@ from django_tables2 import SingleTableMixin
 from accounts.views import SubmitOnceMixin
 from cases.forms import as_pk
 from cases.models import Case
+from gridadmin.exports import SpreadsheetExportMixin
 from villages.jurisdiction import (
     Action,
     ActionAnywhereMixin,
@@ -278,10 +279,12 @@ class VisitPhotoView(LoginRequiredMixin, View):
         return response
 
 
-class VisitListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
-    """The visit log: every visit and talk the user may see, newest first, by grid and kind."""
+class VisitListView(LoginRequiredMixin, SpreadsheetExportMixin, SingleTableMixin, TemplateView):
+    """The visit log: every visit and talk the user may see, newest first, by grid and kind; the
+    current choice exports to .xlsx or .csv."""
 
     template_name = "visits/visit_list.html"
+    export_name = "visits"
     table_class = VisitTable
     table_pagination = {"per_page": 50}
 
