@@ -96,11 +96,13 @@ RELATION_EXAMPLES = "户主、配偶、子、女、父亲、母亲、孙子、�
 RESIDENCES.update({identity.fold_typing(word): value for value, word in roster.RESIDENCE_WORDS.items()})
 CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 GROUP_NUMBER = re.compile(r"^第?([0-9]+|[一二三四五六七八九十]+)(?:村民)?(?:小组|组|社|队)?$")
+GRID_NUMBER = re.compile(r"^第?([0-9]+|[一二三四五六七八九十]+)(?:号)?(?:网格)?$")
 
 
-def group_number(text):
-    """第3组, 3组, 三组, 第十二村民小组, 3 → the group's number; None when the text is no number."""
-    match = GROUP_NUMBER.match(text)
+def group_number(text, pattern=GROUP_NUMBER):
+    """第3组, 3组, 三组, 第十二村民小组, 3 → the group's number; None when the text is no number.
+    (With GRID_NUMBER: 第2网格, 二网格, 2 → the grid's.)"""
+    match = pattern.match(text)
     if not match:
         return None
     digits = match.group(1)
@@ -161,7 +163,7 @@ class Places:
 
     def grid(self, village, text):
         key = identity.fold_typing(text)
-        return self.grids.get((village.pk, key)) or self.grids.get((village.pk, group_number(key)))
+        return self.grids.get((village.pk, key)) or self.grids.get((village.pk, group_number(key, GRID_NUMBER)))
 
 
 @dataclass(slots=True)
@@ -208,6 +210,7 @@ class Importer:
         self.outcome = Outcome()
         self.households = {}  # household key → HouseholdState
         self.seen = {}  # ID number → the row it was first on
+        self.rejected_heads = set()  # households whose head's row has a problem of its own
         self.batch = []
         self.changed_households = []  # registry households the file changes (or written before their head's row)
         self.placeholders = 0
@@ -382,6 +385,8 @@ class Importer:
         if self.outcome.problem_count > before:
             if id_number and id_number not in self.seen:
                 self.seen[id_number] = number
+            if relation == HEAD and group is not None:
+                self.rejected_heads.add((group.pk, values["head_name"], values["address"]))
             return None
         return Row(
             number=number,
@@ -556,6 +561,8 @@ class Importer:
     def reject(self, row, column, message, value=""):
         self.problem(row.number, column, message, value)
         self.outcome.rejected += 1
+        if row.relation == HEAD:
+            self.rejected_heads.add(row.household_key)
 
     def update_household(self, household, row):
         """The head's row carries the household's address, phone and residence."""
@@ -576,10 +583,10 @@ class Importer:
                 self.outcome.households_updated += 1
 
     def finish(self):
-        for household in self.households.values():
+        for key, household in self.households.items():
             if household.created:
                 self.outcome.households_new += 1
-                if not household.head_row:
+                if not household.head_row and key not in self.rejected_heads:  # said once, on the head's row
                     self.problem(
                         household.first_row,
                         "relation",

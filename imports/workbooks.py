@@ -1,5 +1,6 @@
 """The .xlsx files the import hands out: the roster template and a run's problem report."""
 
+import datetime
 import io
 
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from villages import roster
+from villages import identity, roster
 
 from .engine import RELATION_EXAMPLES
 
@@ -21,7 +22,7 @@ EXAMPLE = {
     "address": "郑荣村郑荣路12号",
     "head_name": "郑章木",
     "name": "郑章木",
-    "id_number": "350521196503120031",
+    "id_number": identity.make_id_number("350521", datetime.date(1965, 3, 12), 3),
     "relation": "户主",
     "phone": "13905951234",
     "residence": "户籍",

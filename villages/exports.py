@@ -53,7 +53,7 @@ def rows(residents, full_for=frozenset()):
             resident.name,
             number,
             roster.RELATION_WORDS[resident.relation],
-            resident.phone or (household.phone if resident.relation == Resident.Relation.HEAD else ""),
+            resident.phone,  # the person's own: the household's phone stays as it is when the row has none
             roster.RESIDENCE_WORDS.get(household.residence, ""),
         ]
 

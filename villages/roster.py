@@ -8,6 +8,7 @@ zip bomb). Rows stream from the file, so memory does not grow with it. No databa
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -286,13 +287,10 @@ def _csv_rows(fileobj):
     first = text.readline()
     delimiter = max(",\t;", key=first.count)
     try:
-        yield from _nonblank(csv.reader(_chain(first, text), delimiter=delimiter))
+        # itertools.chain, not a generator: closing the rows early must not close the upload under them.
+        yield from _nonblank(csv.reader(itertools.chain([first], text), delimiter=delimiter))
     except csv.Error as error:
         _refuse(_("This CSV file cannot be read: %(error)s") % {"error": error}, "csv")
     finally:
-        text.detach()
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
+        if not text.closed:
+            text.detach()  # the upload stays open for the caller, who keeps the file

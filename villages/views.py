@@ -200,7 +200,9 @@ class RosterExportView(LoginRequiredMixin, View):
 
     def households(self):
         queryset = Household.objects.for_user(self.request.user)
-        return HouseholdFilter(self.request.GET, queryset=queryset, user=self.request.user).qs
+        filterset = HouseholdFilter(self.request.GET, queryset=queryset, user=self.request.user)
+        # A filter the list refuses (a village the user does not see) shows nobody there: here too.
+        return filterset.qs if filterset.is_valid() else queryset.none()
 
     def respond(self, full_for=frozenset(), residents=None):
         export_format = self.request.GET.get("format", "xlsx")
