@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser migrate demo run test lint check messages bench clean
+.PHONY: help install browser migrate demo run test lint check messages bench bench-import clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test: install browser ## Run the whole test suite, end-to-end tests in Chromium 
 
 bench: install ## Time the registry, case and visit pages on 10,000 households and 20,000 cases (prints a table)
 	$(BIN)/python -m benchmarks.registry_pages $(BENCH_ARGS)
+
+bench-import: install ## Time the roster import of 100,000 households against PostgreSQL's COPY (needs PostgreSQL)
+	$(BIN)/python -m benchmarks.import_roster $(BENCH_ARGS)
 
 lint: install ## ruff
 	$(BIN)/ruff check .

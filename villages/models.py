@@ -459,6 +459,8 @@ class Household(PlacedInGroup, models.Model):
             models.Index(fields=["township", "head_pinyin"], name="household_township_sort"),
             models.Index(fields=["village", "head_pinyin"], name="household_village_sort"),
             models.Index(fields=["grid", "head_pinyin"], name="household_grid_sort"),
+            # The roster import finds a household by its group, head and address (imports/engine.py).
+            models.Index(fields=["group", "head_name", "address"], name="household_roster_key"),
         ]
 
     def __str__(self):
