@@ -10,7 +10,9 @@ transaction that is rolled back if any row has a problem. A preview runs the sam
 writes nothing.
 """
 
+import csv
 import datetime
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -116,6 +118,8 @@ def group_number(text, pattern=GROUP_NUMBER):
 
 def _text(cell):
     """A cell as text: numbers Excel stored for a phone lose their '.0', dates print as dates."""
+    if type(cell) is str:
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -123,6 +127,16 @@ def _text(cell):
     elif isinstance(cell, datetime.datetime | datetime.date):
         cell = cell.strftime("%Y-%m-%d")
     return str(cell).strip()
+
+
+@functools.lru_cache(maxsize=1024)
+def _relation(text):
+    return RELATIONS.get(identity.fold_typing(text).lower())
+
+
+@functools.lru_cache(maxsize=256)
+def _residence(text):
+    return RESIDENCES.get(identity.fold_typing(text).lower())
 
 
 def _column_letter(index):
@@ -143,6 +157,7 @@ class Places:
     def __init__(self, township, actor):
         self.villages = {identity.fold_typing(v.name): v for v in Village.objects.filter(township=township)}
         self.groups, self.grids = {}, {}
+        self.looked_up = {}  # the text of a cell → the place it names (a roster repeats a few places)
         self.groups_by_pk = {}
         for group in VillagerGroup.objects.filter(village__township=township).select_related("grid", "village"):
             self.groups_by_pk[group.pk] = group
@@ -157,13 +172,26 @@ class Places:
             .values_list("pk", flat=True)
         )
 
+    # A roster names the same few places on every row: each text is looked up once.
+
+    def village(self, text):
+        if text not in self.looked_up:
+            self.looked_up[text] = self.villages.get(identity.fold_typing(text))
+        return self.looked_up[text]
+
     def group(self, village, text):
-        key = identity.fold_typing(text)
-        return self.groups.get((village.pk, key)) or self.groups.get((village.pk, group_number(key)))
+        if (village.pk, "group", text) not in self.looked_up:
+            key = identity.fold_typing(text)
+            found = self.groups.get((village.pk, key)) or self.groups.get((village.pk, group_number(key)))
+            self.looked_up[village.pk, "group", text] = found
+        return self.looked_up[village.pk, "group", text]
 
     def grid(self, village, text):
-        key = identity.fold_typing(text)
-        return self.grids.get((village.pk, key)) or self.grids.get((village.pk, group_number(key, GRID_NUMBER)))
+        if (village.pk, "grid", text) not in self.looked_up:
+            key = identity.fold_typing(text)
+            found = self.grids.get((village.pk, key)) or self.grids.get((village.pk, group_number(key, GRID_NUMBER)))
+            self.looked_up[village.pk, "grid", text] = found
+        return self.looked_up[village.pk, "grid", text]
 
 
 @dataclass(slots=True)
@@ -235,6 +263,9 @@ class Importer:
 
     def run(self, table):
         self.columns = table.columns
+        self.plan = [
+            (column, table.columns.get(column), required) for column, (_h, _a, required) in roster.COLUMNS.items()
+        ]
         self.headers = [_text(h) for h in table.headers]
         for problem in table.problems:
             if problem.ignored:
@@ -266,17 +297,14 @@ class Importer:
             self.problem(table.header_row, "", _("The file has a header row but no rows of people under it."))
         return self.outcome
 
-    def cell(self, cells, column):
-        index = self.columns.get(column)
-        return cells[index] if index is not None and index < len(cells) else None
-
     def read_row(self, number, cells):
         """The row's cells checked on their own; None (and the problems noted) when any is wrong."""
         before = self.outcome.problem_count
         values = {}
-        for column, (_header, _aliases, required) in roster.COLUMNS.items():
-            raw = self.cell(cells, column)
-            if isinstance(raw, str) and raw.startswith("="):
+        width = len(cells)
+        for column, index, required in self.plan:
+            raw = cells[index] if index is not None and index < width else None
+            if type(raw) is str and raw.startswith("="):
                 self.problem(
                     number,
                     column,
@@ -291,13 +319,14 @@ class Importer:
                     self.problem(number, column, error.messages[0], raw)
                     continue
             else:
-                values[column] = " ".join(_text(raw).split())
+                text = _text(raw)
+                values[column] = " ".join(text.split()) if "  " in text or "\t" in text or "\n" in text else text
             if required and not values[column]:
                 self.problem(number, column, _("This cell is empty; the column is required."))
         if self.outcome.problem_count > before:
             return None
 
-        village = self.places.villages.get(identity.fold_typing(values["village"]))
+        village = self.places.village(values["village"])
         group = None
         if village is None:
             self.problem(
@@ -339,11 +368,11 @@ class Importer:
             )
         else:
             try:
-                identity.validate_id_number(id_number)
+                identity.validate_id_number(id_number, today=self.today)
             except ValidationError as error:
                 self.problem(number, "id_number", error.messages[0], id_number)
 
-        relation = RELATIONS.get(identity.fold_typing(values["relation"]).lower())
+        relation = _relation(values["relation"])
         if relation is None:
             self.problem(
                 number,
@@ -369,7 +398,7 @@ class Importer:
 
         residence = ""
         if values.get("residence"):
-            residence = RESIDENCES.get(identity.fold_typing(values["residence"]).lower())
+            residence = _residence(values["residence"])
             if residence is None:
                 self.problem(
                     number,
@@ -616,35 +645,38 @@ class Store:
     def create_households(self, states):
         if not states:
             return
-        rows = [
-            Household(
-                township_id=self.importer.township.pk,
-                village_id=self._group(state).village_id,
-                grid_id=self._group(state).grid_id,
-                group_id=state.group_id,
-                head_name=state.head_name,
-                head_pinyin=pinyin.name_pinyin(state.head_name),
-                head_initials=pinyin.name_initials(state.head_name),
-                address=state.address,
-                phone=state.phone,
-                residence=state.residence,
-                created_at=self.now,
-                updated_at=self.now,
+        township_id, groups = self.importer.township.pk, self.importer.places.groups_by_pk
+        rows = []
+        for state in states:
+            group = groups[state.group_id]
+            syllables = pinyin.name_syllables(state.head_name)
+            rows.append(
+                {
+                    "township_id": township_id,
+                    "village_id": group.village_id,
+                    "grid_id": group.grid_id,
+                    "group_id": state.group_id,
+                    "head_name": state.head_name,
+                    "head_pinyin": "".join(syllables),
+                    "head_initials": "".join(s[0] for s in syllables),
+                    "address": state.address,
+                    "phone": state.phone,
+                    "residence": state.residence,
+                    "notes": "",
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
             )
-            for state in states
-        ]
         if self.copy:
-            ids = self._next_ids(Household, len(rows))
-            for household, pk in zip(rows, ids, strict=True):
-                household.pk = pk
-            self._copy(Household, rows, with_pk=True)
+            for row, pk in zip(rows, self._next_ids(Household, len(rows)), strict=True):
+                row["id"] = pk
+            self._copy(Household, rows)
         else:
-            Household.objects.bulk_create(rows)
-        for state, household in zip(states, rows, strict=True):
-            state.pk = household.pk
-
-    def _group(self, state):
-        return self.importer.places.groups_by_pk[state.group_id]
+            created = Household.objects.bulk_create([Household(**row) for row in rows])
+            for row, household in zip(rows, created, strict=True):
+                row["id"] = household.pk
+        for state, row in zip(states, rows, strict=True):
+            state.pk = row["id"]
 
     def create_residents(self, pairs):
         if not pairs:
@@ -654,24 +686,24 @@ class Store:
             number = row.id_number
             syllables = pinyin.name_syllables(row.name)
             rows.append(
-                Resident(
-                    household_id=household.pk,
-                    name=row.name,
-                    name_pinyin="".join(syllables),
-                    name_initials="".join(s[0] for s in syllables if s),
-                    id_number=number,
-                    id_last4=number[-4:],
-                    birth_date=identity.birth_date_from_id(number),
-                    sex=identity.sex_from_id(number),
-                    phone=row.phone,
-                    relation=row.relation,
-                    status=row.residence or Resident.Status.REGISTERED,
-                )
+                {
+                    "household_id": household.pk,
+                    "name": row.name,
+                    "name_pinyin": "".join(syllables),
+                    "name_initials": "".join(s[0] for s in syllables),
+                    "id_number": number,
+                    "id_last4": number[-4:],
+                    "birth_date": datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+                    "sex": identity.MALE if int(number[16]) % 2 else identity.FEMALE,
+                    "phone": row.phone,
+                    "relation": row.relation,
+                    "status": row.residence or Resident.Status.REGISTERED,
+                }
             )
         if self.copy:
-            self._copy(Resident, rows, with_pk=False)
+            self._copy(Resident, rows)
         else:
-            Resident.objects.bulk_create(rows)
+            Resident.objects.bulk_create([Resident(**row) for row in rows])
 
     def update_residents(self, pairs):
         if not pairs:
@@ -724,27 +756,17 @@ class Store:
             )
             return [pk for (pk,) in cursor.fetchall()]
 
-    def _copy(self, model, objects, with_pk):
-        """COPY the objects' concrete columns into the model's table, in CSV."""
-        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    def _copy(self, model, rows):
+        """COPY rows (dicts of column → value, all given, none null) into the model's table."""
+        columns = list(rows[0])
         buffer = io.StringIO()
-        for obj in objects:
-            values = []
-            for f in fields:
-                value = f.get_db_prep_value(getattr(obj, f.attname), connection)
-                if value is None:
-                    values.append("")
-                else:
-                    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-                    values.append('"' + text.replace('"', '""') + '"')
-            buffer.write(",".join(values) + "\n")
+        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")  # quoted: "" is text, not NULL
+        writer.writerows([row[column] for column in columns] for row in rows)
         buffer.seek(0)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
         with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)",
-                buffer,
-            )
+            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
 class _RolledBack(Exception):

@@ -45,17 +45,19 @@ SURNAME_READINGS = {
 
 
 def name_syllables(name: str) -> list[str]:
-    return list(_syllables((name or "").strip()))
-
-
-@functools.lru_cache(maxsize=1 << 16)  # an import reads each head's name once per member of the household
-def _syllables(name):
-    if not name:
-        return ()
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
-    if name[0] in SURNAME_READINGS and syllables:
+    """A name's syllables, one per character (a name is not a phrase: each character is read as
+    itself, which is also what a person typing the initials expects), the surname as a surname."""
+    name = (name or "").strip()
+    syllables = [syllable for syllable in map(_reading, name) if syllable]
+    if syllables and name[0] in SURNAME_READINGS:
         syllables[0] = SURNAME_READINGS[name[0]]
-    return tuple(s.lower() for s in syllables)
+    return syllables
+
+
+@functools.cache  # a few thousand characters make up the names of a county: an import reads each once
+def _reading(character):
+    readings = lazy_pinyin(character, style=Style.NORMAL, errors="ignore")
+    return readings[0].lower() if readings else ""
 
 
 def name_pinyin(name: str) -> str:
