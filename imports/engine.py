@@ -5,9 +5,10 @@ cells, the ID number's date and check digit, the mobile number, the place, the r
 head), then in batches against the registry: one query finds the batch's ID numbers already
 registered, one the households they belong to. A person is matched by ID number, a household by
 its head's ID number or else by group, head and address, so importing the same file again changes
-nothing. New rows go in with PostgreSQL's COPY (bulk_create elsewhere); everything happens in one
-transaction that is rolled back if any row has a problem. A preview runs the same checks and
-writes nothing.
+nothing. New rows go in with PostgreSQL's COPY (bulk_create elsewhere) as each batch is checked,
+so a later batch reads what an earlier one wrote and memory stays flat (the ID numbers read so far
+wait in a temporary table). Everything happens in one transaction, rolled back if any row has a
+problem; a preview is the same import, always rolled back.
 """
 
 import csv
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,15 +233,18 @@ class HouseholdState:
 
 
 class Importer:
-    def __init__(self, *, township, actor, commit):
-        self.township, self.actor, self.commit = township, actor, commit
+    def __init__(self, *, township, actor):
+        self.township, self.actor = township, actor
         self.places = Places(township, actor)
         self.outcome = Outcome()
-        self.households = {}  # household key → HouseholdState
-        self.seen = {}  # ID number → the row it was first on
+        # Kept across batches, and small: the households created without their head's row so far
+        # (a roster's head usually comes first), those changed, and heads' rows with a problem.
+        self.headless = {}  # household pk → (first row, head, address)
+        self.updated = set()  # pks of registry households the file changed
+        self.numbers = NumberLog()  # the ID numbers read so far and the row each was first on
+        self.pending = {}  # the same, for the rows read since the last batch
         self.rejected_heads = set()  # households whose head's row has a problem of its own
         self.batch = []
-        self.changed_households = []  # registry households the file changes (or written before their head's row)
         self.placeholders = 0
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -282,17 +286,21 @@ class Importer:
                 )
         if table.blocked:
             return self.outcome
+        self.numbers.create()
+        # Households above this pk were created by this import (it holds the township's lock).
+        self.last_before = Household.objects.aggregate(last=Max("pk"))["last"] or 0
         for number, cells in table.rows:
             self.outcome.rows += 1
             row = self.read_row(number, cells)
             if row is None:
                 self.outcome.rejected += 1
-                continue
-            self.batch.append(row)
-            if len(self.batch) >= BATCH:
+            else:
+                self.batch.append(row)
+            if len(self.batch) >= BATCH or len(self.pending) >= 2 * BATCH:
                 self.flush()
         self.flush()
         self.finish()
+        self.numbers.drop()
         if not self.outcome.rows:
             self.problem(table.header_row, "", _("The file has a header row but no rows of people under it."))
         return self.outcome
@@ -411,11 +419,11 @@ class Importer:
             if len(values[column]) > limit:
                 self.problem(number, column, _("At most %(limit)s characters.") % {"limit": limit}, values[column])
 
+        if id_number and len(id_number) <= 18:
+            self.pending.setdefault(id_number, number)
         if self.outcome.problem_count > before:
-            if id_number and id_number not in self.seen:
-                self.seen[id_number] = number
-            if relation == HEAD and group is not None:
-                self.rejected_heads.add((group.pk, values["head_name"], values["address"]))
+            if relation == HEAD:
+                self.rejected_heads.add((values.get("head_name"), values.get("address")))
             return None
         return Row(
             number=number,
@@ -433,6 +441,10 @@ class Importer:
 
     def flush(self):
         batch, self.batch = self.batch, []
+        pending, self.pending = self.pending, {}
+        self.earlier = self.numbers.first_rows(pending)
+        self.numbers.add((number, row) for number, row in pending.items() if number not in self.earlier)
+        self.pending_batch = pending
         if not batch:
             return
         registered = {
@@ -449,21 +461,28 @@ class Importer:
                 "household__address",
             )
         }
-        self.find_households(batch, registered)
-        new_households, new_residents, changed_residents = [], [], []
+        households = self.find_households(batch, registered)
+        new_residents, changed_residents = [], []
         for row in batch:
-            household = self.households[row.household_key]
-            if household.created and household.pk is None:
-                new_households.append(household)
-                self.placeholders -= 1
-                household.pk = self.placeholders  # until written
+            household = households[row.household_key]
             outcome = self.check_person(row, household, registered.get(row.id_number))
             if outcome == "new":
                 new_residents.append((row, household))
             elif outcome == "updated":
                 changed_residents.append((row, registered[row.id_number]["pk"]))
-        if self.commit and not self.outcome.problem_count:
-            self.write(new_households, new_residents, changed_residents)
+        # Written whether or not a problem was found: a later batch reads what an earlier one wrote
+        # (a household's other members, a number given twice), so memory does not grow with the
+        # file. A preview, or an import with any problem, is rolled back whole at the end.
+        store = Store(self)
+        created = [h for h in households.values() if h.pk < 0]
+        store.create_households(created)
+        self.outcome.households_new += len(created)
+        for household in created:
+            if not household.head_row:
+                self.headless[household.pk] = (household.first_row, household.head_name, household.address)
+        store.create_residents(new_residents)
+        store.update_residents(changed_residents)
+        store.update_households([h for h in households.values() if h.changed and h.pk > 0])
 
     def find_households(self, batch, registered):
         """Each new household key of the batch → the registry's household (by the head's ID number,
@@ -472,7 +491,7 @@ class Importer:
         by_head = {}
         for row in batch:
             key = row.household_key
-            if key in self.households or key in unknown:
+            if key in unknown:
                 if row.relation == HEAD and key in unknown:
                     person = registered.get(row.id_number)
                     if person and person["relation"] == HEAD and person["household__township_id"] == self.township.pk:
@@ -487,8 +506,6 @@ class Importer:
                 and person["household__township_id"] == self.township.pk
             ):
                 by_head[key] = person["household_id"]
-        if not unknown:
-            return
         group_ids = {key[0] for key in unknown}
         heads = {key[1] for key in unknown}
         addresses = {key[2] for key in unknown}
@@ -501,15 +518,18 @@ class Importer:
             )
         )
         existing = {}
-        for household in found.values("pk", "group_id", "head_name", "address", "phone", "residence", "head_id_number"):
+        fields = ("pk", "group_id", "head_name", "address", "phone", "residence", "head_id_number")
+        for household in found.values(*fields):
             existing[household["pk"]] = household
             existing.setdefault((household["group_id"], household["head_name"], household["address"]), household)
+        households = {}
         for key, first_row in unknown.items():
             household = existing.get(by_head.get(key)) or existing.get(key)
             if household is None:
-                self.households[key] = HouseholdState(None, first_row, key[0], key[1], key[2], created=True)
+                self.placeholders -= 1  # until written, at the end of the batch
+                households[key] = HouseholdState(self.placeholders, first_row, key[0], key[1], key[2], created=True)
             else:
-                self.households[key] = HouseholdState(
+                households[key] = HouseholdState(
                     household["pk"],
                     first_row,
                     household["group_id"],
@@ -518,15 +538,18 @@ class Importer:
                     household["phone"],
                     household["residence"],
                     household["head_id_number"] or "",
+                    created=household["pk"] > self.last_before,  # by an earlier batch of this import
                 )
+        return households
 
     def check_person(self, row, household, person):
         """'new', 'updated', 'unchanged', or None (a problem noted) for one row's person."""
-        first = self.seen.get(row.id_number)
+        first = self.earlier.get(row.id_number)
+        if first is None and self.pending_batch[row.id_number] != row.number:
+            first = self.pending_batch[row.id_number]
         if first is not None:
             self.reject(row, "id_number", _("This ID number is also on row %(row)s.") % {"row": first}, row.id_number)
             return None
-        self.seen[row.id_number] = row.number
         if person is not None:
             if person["household__township_id"] != self.township.pk:
                 self.reject(row, "id_number", _("This person is registered in another township."), row.id_number)
@@ -566,6 +589,7 @@ class Importer:
                 )
                 return None
             household.head_row = row.number
+            self.headless.pop(household.pk, None)
             self.update_household(household, row)
         elif person is not None and person["relation"] == HEAD:
             self.reject(
@@ -591,7 +615,7 @@ class Importer:
         self.problem(row.number, column, message, value)
         self.outcome.rejected += 1
         if row.relation == HEAD:
-            self.rejected_heads.add(row.household_key)
+            self.rejected_heads.add(row.household_key[1:])
 
     def update_household(self, household, row):
         """The head's row carries the household's address, phone and residence."""
@@ -604,34 +628,72 @@ class Importer:
         changed = any(getattr(household, name) != value for name, value in wanted.items())
         for name, value in wanted.items():
             setattr(household, name, value)
-        # A household created from an earlier batch, before its head's row came, is written again.
-        if changed and household.pk and household.pk > 0 and not household.changed:
+        # A household created by an earlier batch, before its head's row came, is written again.
+        if changed and household.pk > 0:
             household.changed = True
-            self.changed_households.append(household)
-            if not household.created:
+            if not household.created and household.pk not in self.updated:
+                self.updated.add(household.pk)
                 self.outcome.households_updated += 1
 
     def finish(self):
-        for key, household in self.households.items():
-            if household.created:
-                self.outcome.households_new += 1
-                if not household.head_row and key not in self.rejected_heads:  # said once, on the head's row
-                    self.problem(
-                        household.first_row,
-                        "relation",
-                        _("No row of this household (%(head)s, %(address)s) is its head (户主).")
-                        % {"head": household.head_name, "address": household.address},
+        for first_row, head, address in self.headless.values():
+            if (head, address) not in self.rejected_heads:  # said once, on the head's own row
+                self.problem(
+                    first_row,
+                    "relation",
+                    _("No row of this household (%(head)s, %(address)s) is its head (户主).")
+                    % {"head": head, "address": address},
+                )
+
+
+class NumberLog:
+    """The ID numbers a roster has shown so far, with the row each was first on, in a temporary
+    table: a file of any length is checked for a number given twice with memory that stays flat."""
+
+    TABLE = "roster_import_numbers"
+
+    def create(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.TABLE} (id_number varchar(18) PRIMARY KEY, row_number integer)"
+            )
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+    def first_rows(self, numbers):
+        """{ID number: the row it was first on} for those of `numbers` read before."""
+        if not numbers:
+            return {}
+        numbers = list(numbers)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT id_number, row_number FROM {self.TABLE} WHERE id_number = ANY(%s)", [numbers])
+            else:
+                found = []
+                for start in range(0, len(numbers), 900):  # SQLite's limit on parameters
+                    chunk = numbers[start : start + 900]
+                    cursor.execute(
+                        f"SELECT id_number, row_number FROM {self.TABLE} WHERE id_number IN "
+                        f"({', '.join(['%s'] * len(chunk))})",
+                        chunk,
                     )
-        if self.commit and not self.outcome.problem_count:
-            Store(self).update_households(self.changed_households)
+                    found += cursor.fetchall()
+                return dict(found)
+            return dict(cursor.fetchall())
 
-    # writing (only in a commit, and only while no problem has been found)
-
-    def write(self, new_households, new_residents, changed_residents):
-        store = Store(self)
-        store.create_households(new_households)
-        store.create_residents(new_residents)
-        store.update_residents(changed_residents)
+    def add(self, pairs):
+        pairs = list(pairs)
+        if not pairs:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                buffer = io.StringIO("".join(f"{number}\t{row}\n" for number, row in pairs))
+                cursor.cursor.copy_expert(f"COPY {self.TABLE} (id_number, row_number) FROM STDIN", buffer)
+            else:
+                cursor.executemany(f"INSERT INTO {self.TABLE} (id_number, row_number) VALUES (%s, %s)", pairs)
 
 
 class Store:
@@ -774,18 +836,23 @@ class _RolledBack(Exception):
 
 
 def check(*, township, actor, table):
-    """The preview: every row checked, nothing written."""
-    return Importer(township=township, actor=actor, commit=False).run(table)
+    """The preview: the import done in full, every row checked against what the rows before it
+    wrote, then rolled back. What it reports is what the import would do."""
+    return _run(township, actor, table, keep=False)
 
 
 def commit(*, township, actor, table):
     """The import: every row checked and written, or (any problem at all) nothing written."""
-    importer = Importer(township=township, actor=actor, commit=True)
+    return _run(township, actor, table, keep=True)
+
+
+def _run(township, actor, table, keep):
+    importer = Importer(township=township, actor=actor)
     try:
         with transaction.atomic():
             Township.objects.select_for_update().get(pk=township.pk)  # one import at a time per township
             outcome = importer.run(table)
-            if not outcome.clean:
+            if not (keep and outcome.clean):
                 raise _RolledBack
     except _RolledBack:
         pass
