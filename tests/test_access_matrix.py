@@ -763,6 +763,38 @@ def to_bulletin(world, target):
     return reverse("publicity:bulletin", args=[world.places[target].pk])
 
 
+def import_run_pk(world, target):
+    """A roster checked by t1's township staff, clean and ready to import (made once per world)."""
+    if not getattr(world, "import_run", None):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from imports import services
+        from tests.factories import next_id_number
+
+        header = "行政村,村民小组,住址,户主姓名,姓名,身份证号码,与户主关系"
+        roster = f"{header}\n郑荣村,第1组,郑荣路1号,郑新,郑新,{next_id_number()},户主\n"
+        upload = SimpleUploadedFile("roster.csv", roster.encode("utf-8-sig"))
+        world.import_run = services.check(actor=world.users["township"], township=world.places["t1"], upload=upload)
+    return {"pk": world.import_run.pk}
+
+
+def sees_import_run(done=200):
+    """t1's import runs are seen by its township staff (and by whoever uploaded one: here, the
+    staff member); only the uploader imports it — the superuser sees it but did not upload it."""
+
+    def rule(g, target, persona=None):
+        if "t1" not in g.manage:
+            return 404
+        return done if persona == "township" or done == 200 else 403
+
+    rule.by_persona = True
+    return rule
+
+
+def to_import_run(world, target):
+    return world.import_run.get_absolute_url()
+
+
 def no_kwargs(world, target):
     return {}
 
@@ -791,6 +823,13 @@ PAGES = {
     "home": Page(signed_in),
     "accounts:logout": Page(signs_out, method="post"),
     "villages:household_list": Page(signed_in),
+    "villages:roster_export": Page(signed_in),  # the households one sees: none, for some
+    "imports:list": Page(signed_in),
+    "imports:template": Page(signed_in),
+    "imports:upload": Page(edits_anywhere),
+    "imports:run": Page(sees_import_run(), ("t1",), import_run_pk),
+    "imports:report": Page(sees_import_run(), ("t1",), import_run_pk),
+    "imports:import": Page(sees_import_run(302), ("t1",), import_run_pk, "post", redirect=to_import_run),
     "villages:household_create": Page(edits_anywhere),
     "villages:cadre_list": Page(signed_in),
     "villages:township": Page(navigable, TOWNSHIPS, place_pk),
