@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from gridadmin.exports import defused
 from villages import identity, roster
 
 from .engine import RELATION_EXAMPLES
@@ -112,11 +113,3 @@ def report(run):
             ["", "", "", _("… and %(count)s more problems.") % {"count": run.problem_count - len(run.problems)}]
         )
     return _save(book)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defused(cell):
-    """A cell a user typed that starts like a formula is written as text: no spreadsheet runs it."""
-    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
