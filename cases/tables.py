@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gridadmin.exports import defused
+from gridadmin.exports import safe
 
 from .models import Case
 from .workflow import Urgency
@@ -72,7 +72,7 @@ class CaseTable(tables.Table):
         ]
         yield [force_str(column.header) for column in columns]
         for record in self.data:
-            yield [defused(force_str(EXPORTED[column.name](record))) for column in columns]
+            yield [safe(force_str(EXPORTED[column.name](record))) for column in columns]
 
 
 def person(user):

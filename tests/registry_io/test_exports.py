@@ -471,6 +471,18 @@ def test_a_case_summary_that_looks_like_a_formula_is_exported_as_text(world, lea
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_an_id_number_typed_into_a_case_summary_is_masked_in_the_export(world, leader, export_format):
+    number = world.residents["g1a"].id_number
+    open_case(world, summary=f"核实身份 {number} 的低保申请")
+
+    response = leader.get(reverse("cases:list"), {"_export": export_format})
+
+    rows = workbook_rows(response) if export_format == "xlsx" else csv_rows(response)
+    assert column(rows, "Summary") == [f"核实身份 {number[:6]}********{number[-4:]} 的低保申请"]
+    assert number not in response.content.decode("utf-8", "replace")
+
+
 # --- every list's CSV opens in Chinese Excel --------------------------------------------------------
 
 
