@@ -159,7 +159,8 @@ def measure(args, township, actor, groups, scratch):
     empty_registry()
 
     memory = []
-    for households, path, count in ((args.small, small, small_rows), (args.households, big, rows)):
+    sizes = {args.small: (small, small_rows), args.households: (big, rows)}  # one of each size
+    for households, (path, count) in sorted(sizes.items()):
         plain = in_child(path)
         traced = in_child(path, tracemalloc=True)
         memory.append((households, count, path.stat().st_size / 1e6, plain, traced))
@@ -188,10 +189,11 @@ def measure(args, township, actor, groups, scratch):
             f"{plain['rss_before'] / 1024:9.0f}MB {plain['rss_peak'] / 1024:7.0f}MB "
             f"{(plain['rss_peak'] - plain['rss_before']) / 1024:5.0f}MB {traced['heap_peak'] / 1e6:8.0f}MB"
         )
-    (_h1, rows1, _f1, plain1, traced1), (_h2, rows2, _f2, plain2, traced2) = memory
+    (_h1, rows1, _f1, plain1, traced1), (_h2, rows2, _f2, plain2, traced2) = memory[0], memory[-1]
     if rows2 > rows1:
         per_row = (traced2["heap_peak"] - traced1["heap_peak"]) / (rows2 - rows1)
-        print(f"heap peak grows by {per_row:,.0f} bytes a row between the two files")
+        rss_per_row = (plain2["rss_peak"] - plain1["rss_peak"]) * 1024 / (rows2 - rows1)
+        print(f"between the two files: heap peak {per_row:,.0f} bytes and peak RSS {rss_per_row:,.0f} bytes more a row")
 
     if args.profile:
         profile(args.profile, township, actor, groups, scratch)
@@ -515,7 +517,9 @@ def timed(function, path, township, actor, expect):
     """Seconds for engine.check or engine.commit on the file, from opening it; the outcome checked."""
     from villages import pinyin, roster
 
-    pinyin._syllables.cache_clear()  # each run starts cold, as the first import of a worker does
+    for value in vars(pinyin).values():  # each run starts cold, as the first import of a worker does
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
     started = time.perf_counter()
     with open(path, "rb") as file:
         outcome = function(township=township, actor=actor, table=roster.open_table(file, path.name))

@@ -8,7 +8,7 @@ its head's ID number or else by group, head and address, so importing the same f
 nothing. New rows go in with PostgreSQL's COPY (bulk_create elsewhere) as each batch is checked,
 so a later batch reads what an earlier one wrote and memory stays flat (the ID numbers read so far
 wait in a temporary table). Everything happens in one transaction, rolled back if any row has a
-problem; a preview is the same import, always rolled back.
+problem; a preview is the same import, always rolled back (and writing no residents).
 """
 
 import csv
@@ -233,13 +233,14 @@ class HouseholdState:
 
 
 class Importer:
-    def __init__(self, *, township, actor):
-        self.township, self.actor = township, actor
+    def __init__(self, *, township, actor, keep=True):
+        self.township, self.actor, self.keep = township, actor, keep
         self.places = Places(township, actor)
         self.outcome = Outcome()
         # Kept across batches, and small: the households created without their head's row so far
         # (a roster's head usually comes first), those changed, and heads' rows with a problem.
         self.headless = {}  # household pk → (first row, head, address)
+        self.heads = {}  # a check only: household pk → its head's ID number, for households it created
         self.updated = set()  # pks of registry households the file changed
         self.numbers = NumberLog()  # the ID numbers read so far and the row each was first on
         self.pending = {}  # the same, for the rows read since the last batch
@@ -443,7 +444,6 @@ class Importer:
         batch, self.batch = self.batch, []
         pending, self.pending = self.pending, {}
         self.earlier = self.numbers.first_rows(pending)
-        self.numbers.add((number, row) for number, row in pending.items() if number not in self.earlier)
         self.pending_batch = pending
         if not batch:
             return
@@ -480,8 +480,14 @@ class Importer:
         for household in created:
             if not household.head_row:
                 self.headless[household.pk] = (household.first_row, household.head_name, household.address)
-        store.create_residents(new_residents)
-        store.update_residents(changed_residents)
+        if self.keep:
+            store.create_residents(new_residents)
+            store.update_residents(changed_residents)
+        else:
+            # A check writes no residents, so that the import after it does not meet their
+            # rolled-back index entries; a number given twice is found in the temporary table, and
+            # a created household's head is remembered here.
+            self.heads.update((h.pk, h.head_id_number) for h in households.values() if h.created and h.head_row)
         store.update_households([h for h in households.values() if h.changed and h.pk > 0])
 
     def find_households(self, batch, registered):
@@ -537,7 +543,7 @@ class Importer:
                     household["address"],
                     household["phone"],
                     household["residence"],
-                    household["head_id_number"] or "",
+                    household["head_id_number"] or self.heads.get(household["pk"], ""),
                     created=household["pk"] > self.last_before,  # by an earlier batch of this import
                 )
         return households
@@ -578,7 +584,9 @@ class Importer:
                 self.reject(
                     row,
                     "relation",
-                    _("This household's head is someone else. Change the head on the household's page."),
+                    _("The household already has its head on an earlier row.")
+                    if household.created
+                    else _("This household's head is someone else. Change the head on the household's page."),
                 )
                 return None
             if not household.created and household.group_id != row.group.pk:
@@ -588,7 +596,7 @@ class Importer:
                     _("The household is registered in another group. Move it on its page (the move is recorded)."),
                 )
                 return None
-            household.head_row = row.number
+            household.head_row, household.head_id_number = row.number, row.id_number
             self.headless.pop(household.pk, None)
             self.update_household(household, row)
         elif person is not None and person["relation"] == HEAD:
@@ -664,36 +672,36 @@ class NumberLog:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
 
     def first_rows(self, numbers):
-        """{ID number: the row it was first on} for those of `numbers` read before."""
+        """{ID number: the row it was first on} for those of `numbers` (ID number → row) read
+        before; the others are added."""
         if not numbers:
             return {}
-        numbers = list(numbers)
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT id_number, row_number FROM {self.TABLE} WHERE id_number = ANY(%s)", [numbers])
-            else:
-                found = []
-                for start in range(0, len(numbers), 900):  # SQLite's limit on parameters
-                    chunk = numbers[start : start + 900]
-                    cursor.execute(
-                        f"SELECT id_number, row_number FROM {self.TABLE} WHERE id_number IN "
-                        f"({', '.join(['%s'] * len(chunk))})",
-                        chunk,
-                    )
-                    found += cursor.fetchall()
-                return dict(found)
-            return dict(cursor.fetchall())
-
-    def add(self, pairs):
-        pairs = list(pairs)
-        if not pairs:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO("".join(f"{number}\t{row}\n" for number, row in pairs))
-                cursor.cursor.copy_expert(f"COPY {self.TABLE} (id_number, row_number) FROM STDIN", buffer)
-            else:
-                cursor.executemany(f"INSERT INTO {self.TABLE} (id_number, row_number) VALUES (%s, %s)", pairs)
+            if connection.vendor == "postgresql":  # one round trip: the snapshot is taken before the insert
+                cursor.execute(
+                    "WITH incoming AS"
+                    " (SELECT * FROM unnest(%s::varchar[], %s::integer[]) AS i(id_number, row_number)),"
+                    f" added AS (INSERT INTO {self.TABLE} SELECT * FROM incoming ON CONFLICT DO NOTHING)"
+                    f" SELECT t.id_number, t.row_number FROM {self.TABLE} t JOIN incoming USING (id_number)",
+                    [list(numbers), list(numbers.values())],
+                )
+                return dict(cursor.fetchall())
+            found = []
+            keys = list(numbers)
+            for start in range(0, len(keys), 900):  # SQLite's limit on parameters
+                chunk = keys[start : start + 900]
+                cursor.execute(
+                    f"SELECT id_number, row_number FROM {self.TABLE} WHERE id_number IN "
+                    f"({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+                found += cursor.fetchall()
+            earlier = dict(found)
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (id_number, row_number) VALUES (%s, %s)",
+                [(number, row) for number, row in numbers.items() if number not in earlier],
+            )
+            return earlier
 
 
 class Store:
@@ -847,7 +855,7 @@ def commit(*, township, actor, table):
 
 
 def _run(township, actor, table, keep):
-    importer = Importer(township=township, actor=actor)
+    importer = Importer(township=township, actor=actor, keep=keep)
     try:
         with transaction.atomic():
             Township.objects.select_for_update().get(pk=township.pk)  # one import at a time per township

@@ -119,3 +119,25 @@ def test_a_household_whose_head_comes_after_the_first_batch_gets_the_head_s_phon
     assert (household.phone, household.residence) == ("13912340000", Household.Residence.FLOATING)
     assert household.residents.count() == 5
     assert household.residents.get(relation=Resident.Relation.HEAD).id_number == numbers[4]
+
+
+@pytest.mark.parametrize("step", ["check", "commit"])
+def test_a_second_head_batches_after_the_first_is_found_by_the_check_as_by_the_import(places, monkeypatch, step):
+    monkeypatch.setattr(engine, "BATCH", 2)  # the household's rows fall in different batches
+    born = datetime.date(1960, 5, 6)
+    rows = [
+        person("郑荣村", "", "第1组", "郑荣路1号", "郑甲", "郑甲", identity.make_id_number("350521", born, 1), "户主"),
+        person("郑荣村", "", "第1组", "郑荣路1号", "郑甲", "郑乙", identity.make_id_number("350521", born, 2), "配偶"),
+        person("郑荣村", "", "第1组", "郑荣路1号", "郑甲", "郑丙", identity.make_id_number("350521", born, 3), "子"),
+        person("郑荣村", "", "第1组", "郑荣路1号", "郑甲", "郑甲", identity.make_id_number("350521", born, 4), "户主"),
+    ]
+    data, name = roster_file("utf-8", rows)
+    run = engine.check if step == "check" else engine.commit
+    from villages import roster
+
+    outcome = run(township=places.township, actor=places.staff, table=roster.open_table(data, name))
+
+    assert [(p.row, p.message) for p in outcome.problems] == [
+        (FIRST_ROW + 3, "The household already has its head on an earlier row.")
+    ]
+    assert not Resident.objects.filter(name="郑乙").exists()
