@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,6 +141,15 @@ def _residence(text):
     return RESIDENCES.get(identity.fold_typing(text).lower())
 
 
+def _any_of(values, sql_type):
+    """The values for an `__in` lookup. On PostgreSQL, one array read as a table: the planner looks
+    each value up in the column's index, where a long IN list over a table this transaction has just
+    filled (no statistics yet) would have it scan the whole table for every batch."""
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", (list(values),))
+    return list(values)
+
+
 def _column_letter(index):
     letters = ""
     index += 1
@@ -198,7 +208,7 @@ class Places:
 @dataclass(slots=True)
 class Row:
     number: int
-    group: VillagerGroup
+    group_id: int
     address: str
     head_name: str
     name: str
@@ -209,7 +219,7 @@ class Row:
 
     @property
     def household_key(self):
-        return (self.group.pk, self.head_name, self.address)
+        return (self.group_id, self.head_name, self.address)
 
 
 @dataclass(slots=True)
@@ -428,7 +438,7 @@ class Importer:
             return None
         return Row(
             number=number,
-            group=group,
+            group_id=group.pk,
             address=values["address"],
             head_name=values["head_name"],
             name=values["name"],
@@ -449,7 +459,9 @@ class Importer:
             return
         registered = {
             r["id_number"]: r
-            for r in Resident.objects.filter(id_number__in=[row.id_number for row in batch]).values(
+            for r in Resident.objects.filter(id_number__in=_any_of([row.id_number for row in batch], "varchar"))
+            .order_by()
+            .values(
                 "pk",
                 "id_number",
                 "name",
@@ -497,13 +509,7 @@ class Importer:
         by_head = {}
         for row in batch:
             key = row.household_key
-            if key in unknown:
-                if row.relation == HEAD and key in unknown:
-                    person = registered.get(row.id_number)
-                    if person and person["relation"] == HEAD and person["household__township_id"] == self.township.pk:
-                        by_head[key] = person["household_id"]
-                continue
-            unknown[key] = row.number
+            unknown.setdefault(key, row.number)
             person = registered.get(row.id_number)
             if (
                 row.relation == HEAD
@@ -512,15 +518,13 @@ class Importer:
                 and person["household__township_id"] == self.township.pk
             ):
                 by_head[key] = person["household_id"]
-        group_ids = {key[0] for key in unknown}
-        heads = {key[1] for key in unknown}
-        addresses = {key[2] for key in unknown}
-        found = Household.objects.filter(
-            Q(pk__in=by_head.values())
-            | Q(township=self.township, group_id__in=group_ids, head_name__in=heads, address__in=addresses)
-        ).annotate(
-            head_id_number=Subquery(
-                Resident.objects.filter(household=OuterRef("pk"), relation=HEAD).values("id_number")[:1]
+        found = (
+            Household.objects.filter(pk__in=_any_of([*by_head.values(), *self.households_by_key(unknown)], "integer"))
+            .order_by()
+            .annotate(
+                head_id_number=Subquery(
+                    Resident.objects.filter(household=OuterRef("pk"), relation=HEAD).order_by().values("id_number")[:1]
+                )
             )
         )
         existing = {}
@@ -547,6 +551,29 @@ class Importer:
                     created=household["pk"] > self.last_before,  # by an earlier batch of this import
                 )
         return households
+
+    def households_by_key(self, keys):
+        """The pks of the township's households whose (group, head, address) is one of `keys`."""
+        if connection.vendor == "postgresql":
+            # Each key looked up in the roster key's index. The planner has no statistics for the
+            # rows this transaction wrote; OFFSET 0 keeps it from joining the keys with a scan of
+            # every household (a group is the township's: Places read only its own).
+            group_ids, heads, addresses = (list(column) for column in zip(*keys, strict=True))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT h.id FROM unnest(%s::integer[], %s::varchar[], %s::varchar[])"
+                    " AS k(group_id, head_name, address)"
+                    f" CROSS JOIN LATERAL (SELECT id FROM {Household._meta.db_table} WHERE group_id = k.group_id"
+                    " AND head_name = k.head_name AND address = k.address OFFSET 0) h",
+                    [group_ids, heads, addresses],
+                )
+                return [pk for (pk,) in cursor.fetchall()]
+        group_ids, heads, addresses = (set(column) for column in zip(*keys, strict=True))
+        candidates = Household.objects.filter(
+            township=self.township, group_id__in=group_ids, head_name__in=heads, address__in=addresses
+        ).order_by()
+        rows = candidates.values_list("pk", "group_id", "head_name", "address")
+        return [pk for pk, *key in rows if tuple(key) in keys]
 
     def check_person(self, row, household, person):
         """'new', 'updated', 'unchanged', or None (a problem noted) for one row's person."""
@@ -589,7 +616,7 @@ class Importer:
                     else _("This household's head is someone else. Change the head on the household's page."),
                 )
                 return None
-            if not household.created and household.group_id != row.group.pk:
+            if not household.created and household.group_id != row.group_id:
                 self.reject(
                     row,
                     "group",
@@ -677,13 +704,20 @@ class NumberLog:
         if not numbers:
             return {}
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # one round trip: the snapshot is taken before the insert
+            if connection.vendor == "postgresql":
+                # The numbers not added were there before; the table is never analysed, so each
+                # statement is one the planner answers from the primary key, not a scan of the table.
                 cursor.execute(
-                    "WITH incoming AS"
-                    " (SELECT * FROM unnest(%s::varchar[], %s::integer[]) AS i(id_number, row_number)),"
-                    f" added AS (INSERT INTO {self.TABLE} SELECT * FROM incoming ON CONFLICT DO NOTHING)"
-                    f" SELECT t.id_number, t.row_number FROM {self.TABLE} t JOIN incoming USING (id_number)",
+                    f"INSERT INTO {self.TABLE} SELECT * FROM unnest(%s::varchar[], %s::integer[])"
+                    " ON CONFLICT DO NOTHING RETURNING id_number",
                     [list(numbers), list(numbers.values())],
+                )
+                added = {number for (number,) in cursor.fetchall()}
+                if len(added) == len(numbers):
+                    return {}
+                cursor.execute(
+                    f"SELECT id_number, row_number FROM {self.TABLE} WHERE id_number = ANY(%s::varchar[])",
+                    [[number for number in numbers if number not in added]],
                 )
                 return dict(cursor.fetchall())
             found = []
@@ -779,7 +813,7 @@ class Store:
         if not pairs:
             return
         by_pk = {pk: row for row, pk in pairs}
-        residents = list(Resident.objects.filter(pk__in=by_pk))
+        residents = list(Resident.objects.filter(pk__in=_any_of(by_pk, "integer")))
         for resident in residents:
             row = by_pk[resident.pk]
             resident.name = row.name
@@ -794,7 +828,7 @@ class Store:
         if not states:
             return
         by_pk = {state.pk: state for state in states}
-        households = list(Household.objects.filter(pk__in=by_pk))
+        households = list(Household.objects.filter(pk__in=_any_of(by_pk, "integer")))
         for household in households:
             state = by_pk[household.pk]
             household.head_name, household.address = state.head_name, state.address
