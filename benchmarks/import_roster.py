@@ -2,17 +2,19 @@
 
 Needs PostgreSQL: the database BENCH_DATABASE_URL names (by default
 postgres://postgres@127.0.0.1:5432/gridadmin_bench_import, created when missing and then dropped at
-the end; a database that already exists must be empty, and is left as it was found but migrated:
-DATABASE_URL is never used, so a benchmark cannot write into a real database). Builds one township
+the end; a database that already exists must be empty, and keeps the benchmark's township but no
+households: DATABASE_URL is never used, so a benchmark cannot write into a real database). Builds one township
 (20 villages × 5 grids × 3 villager groups) and a township staff member who may edit all of it,
 writes a roster CSV in the template's columns (one to five residents a household, about three on
 average, valid ID and mobile numbers, common surnames and given names), then times:
 
 - COPY: the same households and residents as the import writes them, COPYed into the registry's
   tables with every index in place, in a transaction that is rolled back; the COPY input is made
-  before the clock starts, so this is PostgreSQL's floor for these rows;
-- the preview (engine.check), the import (engine.commit) into an empty registry, and the same file
-  imported again (every row unchanged), each timed from opening the file; medians of --runs;
+  before the clock starts, so this is PostgreSQL's floor for these rows (a second line adds the
+  foreign-key checks that Django's deferred constraints leave to the commit);
+- the preview (engine.check) and the import (engine.commit), each into an empty registry (emptied
+  by TRUNCATE, so no dead rows of an earlier run are in the way), and the same file imported again
+  (every row unchanged), each timed from opening the file; medians of --runs;
 - the memory of an import of 10,000 and of --households households, each in a fresh process: the
   peak RSS, and the peak of Python's heap during the import (tracemalloc, in another process);
 - reading and importing the first 10,000 households from .xlsx, against the same rows in .csv.
@@ -22,12 +24,14 @@ file (rows stream from it). `--profile N` adds a cProfile of importing N househo
 """
 
 import argparse
+import collections
 import csv
 import datetime
 import io
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -134,6 +138,7 @@ def measure(args, township, actor, groups, scratch):
     for run_number in range(args.runs):
         empty_registry()
         preview_times.append(timed(engine.check, big, township, actor, expect={"households_new": args.households}))
+        empty_registry()  # a preview that writes and rolls back leaves dead rows; the import starts clean
         new = {"households_new": args.households, "residents_new": rows}
         import_times.append(timed(engine.commit, big, township, actor, expect=new))
         again_times.append(timed(engine.commit, big, township, actor, expect={"unchanged": rows}))
@@ -593,17 +598,34 @@ def profile(count, township, actor, groups, scratch):
     import cProfile
     import pstats
 
+    from django.db import connection
+
     from imports import engine
 
     path = scratch / f"roster-profile-{count}.csv"
     write_roster(path, count, township, groups)
     empty_registry()
+    statements = collections.defaultdict(lambda: [0, 0.0])
+
+    def timer(execute, sql, params, many, context):  # the time of each kind of statement
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            kind = statements[re.sub(r"\s+", " ", sql)[:110]]
+            kind[0] += 1
+            kind[1] += time.perf_counter() - started
+
     profiler = cProfile.Profile()
-    profiler.enable()
-    seconds = timed(engine.commit, path, township, actor, expect={"households_new": count})
-    profiler.disable()
+    with connection.execute_wrapper(timer):
+        profiler.enable()
+        seconds = timed(engine.commit, path, township, actor, expect={"households_new": count})
+        profiler.disable()
     empty_registry()
     print(f"\nprofile of importing {count:,} households ({seconds:.2f}s under the profiler)")
+    print(f"\n--- statements by time (COPY is not among them: see copy_expert below) ---\n{'count':>7} {'s':>7}")
+    for sql, (number, spent) in sorted(statements.items(), key=lambda item: -item[1][1])[:15]:
+        print(f"{number:7,} {spent:7.2f}  {sql}")
     for order in ("cumulative", "tottime"):
         print(f"\n--- by {order} ---")
         pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats(order).print_stats(30)
