@@ -31,11 +31,14 @@ class HouseholdTable(DefusedTable, tables.Table):
         super().__init__(*args, **kwargs)
         self.jurisdiction = jurisdiction_for(user)
 
-    def render_categories(self, record):
+    def shown_categories(self, record):
+        """The household's care categories this user may see: a sensitive one only with SENSITIVE."""
         sensitive = self.jurisdiction.allows(Action.SENSITIVE, record)
-        shown = [c for c in record.categories.all() if sensitive or not c.is_sensitive]
+        return [c for c in record.categories.all() if sensitive or not c.is_sensitive]
+
+    def render_categories(self, record):
+        shown = self.shown_categories(record)
         return format_html_join(" ", '<span class="badge text-bg-light border">{}</span>', ((c,) for c in shown))
 
     def value_categories(self, record):
-        sensitive = self.jurisdiction.allows(Action.SENSITIVE, record)
-        return "、".join(str(c) for c in record.categories.all() if sensitive or not c.is_sensitive)
+        return "、".join(str(c) for c in self.shown_categories(record))
