@@ -83,12 +83,17 @@ RELATIONS = _words(
         "子 女 儿子 女儿 长子 次子 三子 四子 长女 次女 三女 四女 子女 养子 养女 继子 继女 独生子 独生女 "
         "child son daughter",
     ),
-    (Resident.Relation.PARENT, "父亲 母亲 父 母 父母 公公 婆婆 岳父 岳母 parent father mother"),
+    (Resident.Relation.PARENT, "父亲 母亲 父 母 父母 公公 婆婆 岳父 岳母 继父 继母 parent father mother"),
     (Resident.Relation.GRANDCHILD, "孙子 孙女 外孙 外孙子 外孙女 孙 grandchild grandson granddaughter"),
     (Resident.Relation.GRANDPARENT, "祖父 祖母 外祖父 外祖母 爷爷 奶奶 grandparent grandfather grandmother"),
     (Resident.Relation.SIBLING, "兄 弟 姐 妹 哥哥 弟弟 姐姐 妹妹 兄弟姐妹 兄弟 姐妹 sibling brother sister"),
-    (Resident.Relation.CHILD_IN_LAW, "儿媳 女婿 媳妇 child_in_law daughter-in-law son-in-law"),
-    (Resident.Relation.OTHER, "其他 其它 other"),
+    (Resident.Relation.CHILD_IN_LAW, "儿媳 儿媳妇 女婿 媳妇 child_in_law daughter-in-law son-in-law"),
+    # Kin the registry has no relation of its own for (a nephew, a great-grandchild, a sister-in-law).
+    (
+        Resident.Relation.OTHER,
+        "其他 其它 其他亲属 亲属 非亲属 侄子 侄女 外甥 外甥女 侄孙 侄孙女 孙媳 孙媳妇 孙女婿 曾孙 曾孙子 曾孙女 "
+        "嫂子 弟媳 姐夫 妹夫 叔叔 伯父 伯母 婶婶 姑姑 舅舅 other",
+    ),
 )
 RELATIONS.update({identity.fold_typing(word): value for value, word in roster.RELATION_WORDS.items()})
 RESIDENCES = _words(

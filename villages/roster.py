@@ -79,7 +79,12 @@ def map_headers(cells):
         column = ALIASES.get(key)
         if column is None:
             problems.append(
-                HeaderProblem(index + 1, _("The column “%(header)s” is not read.") % {"header": cell}, ignored=True)
+                HeaderProblem(
+                    index + 1,
+                    _("The column “%(header)s” is not one the registry keeps; its cells are passed over.")
+                    % {"header": cell},
+                    ignored=True,
+                )
             )
         elif column in found:
             problems.append(

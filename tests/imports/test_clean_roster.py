@@ -159,7 +159,7 @@ def test_a_column_that_is_not_read_is_noted_and_stops_nothing(places):
     row = ["郑荣村", "第1组", "郑荣村1号", "郑章木", "郑章木", ZHENG, "户主", "福建永春"]
     data, name = roster_file("utf-8", [row], headers=headers, numbered=False, title="")
     outcome = preview(places, places.staff, data, name)
-    assert outcome.notes == ["The column “籍贯” is not read."]
+    assert outcome.notes == ["The column “籍贯” is not one the registry keeps; its cells are passed over."]
     assert outcome.problems == []
     assert (outcome.rows, outcome.residents_new) == (1, 1)
 

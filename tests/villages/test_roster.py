@@ -34,7 +34,7 @@ def test_the_template_s_chinese_headers_and_english_aliases_find_their_columns()
 def test_unknown_twice_and_missing_columns_are_each_reported_with_their_column():
     found, problems = roster.map_headers(["村", "小组", "姓名", "籍贯", "姓名", "", "身份证"])
     messages = {(p.column, p.message) for p in problems}
-    assert (4, "The column “籍贯” is not read.") in messages
+    assert (4, "The column “籍贯” is not one the registry keeps; its cells are passed over.") in messages
     assert [p.column for p in problems if p.ignored] == [4]  # said, but it stops nothing
     assert (5, "The column “姓名” appears twice.") in messages
     missing = sorted(p.message for p in problems if p.column == 0)
