@@ -837,7 +837,7 @@ class _Builder:
 
     def _pinyin(self, name):
         if name not in self.pinyin_cache:
-            self.pinyin_cache[name] = (pinyin.name_pinyin(name), pinyin.name_initials(name))
+            self.pinyin_cache[name] = pinyin.name_keys(name)
         return self.pinyin_cache[name]
 
     def _surname(self, weights):

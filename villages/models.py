@@ -469,8 +469,7 @@ class Household(PlacedInGroup, models.Model):
     def save(self, *args, **kwargs):
         if self.group_id:
             self.place_in_group(self.group)
-        self.head_pinyin = pinyin.name_pinyin(self.head_name)
-        self.head_initials = pinyin.name_initials(self.head_name)
+        self.head_pinyin, self.head_initials = pinyin.name_keys(self.head_name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -614,8 +613,7 @@ class Resident(models.Model):
         self.id_last4 = self.id_number[-4:]
         self.birth_date = identity.birth_date_from_id(self.id_number)
         self.sex = identity.sex_from_id(self.id_number)
-        self.name_pinyin = pinyin.name_pinyin(self.name)
-        self.name_initials = pinyin.name_initials(self.name)
+        self.name_pinyin, self.name_initials = pinyin.name_keys(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -60,11 +60,22 @@ def _reading(character):
     return readings[0].lower() if readings else ""
 
 
+# The columns the keys are stored in (villages.models): fifty characters of a long name can read as
+# 300 letters, and a sort key needs no more than its start.
+PINYIN_LENGTH, INITIALS_LENGTH = 200, 50
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """(name_pinyin, name_initials), each cut to its column."""
+    syllables = name_syllables(name)
+    return "".join(syllables)[:PINYIN_LENGTH], "".join(s[0] for s in syllables)[:INITIALS_LENGTH]
+
+
 def name_pinyin(name: str) -> str:
     """Full pinyin without tones or spaces: the sort key ("zhengzhangmu")."""
-    return "".join(name_syllables(name))
+    return name_keys(name)[0]
 
 
 def name_initials(name: str) -> str:
     """First letters of each syllable: the search key ("zzm")."""
-    return "".join(s[0] for s in name_syllables(name) if s)
+    return name_keys(name)[1]
