@@ -15,16 +15,18 @@ import csv
 import datetime
 import functools
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridadmin.exports import FORMULA_STARTS
 from villages import identity, pinyin, roster
 from villages.jurisdiction import Action
 from villages.models import Grid, Household, Resident, Township, Village, VillagerGroup
@@ -32,6 +34,8 @@ from villages.models import Grid, Household, Resident, Township, Village, Villag
 BATCH = 2000
 MAX_KEPT = 10_000  # problems kept for the page and the report; the count is always whole
 HEAD = Resident.Relation.HEAD
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -124,8 +128,14 @@ def group_number(text, pattern=GROUP_NUMBER):
 
 
 def _text(cell):
-    """A cell as text: numbers Excel stored for a phone lose their '.0', dates print as dates."""
+    """A cell as text: numbers Excel stored for a phone lose their '.0', dates print as dates; the
+    control characters of a damaged file dropped (PostgreSQL keeps no NUL); the apostrophe an
+    export puts before a leading = + - @ (gridadmin.exports.defused) taken off again."""
     if type(cell) is str:
+        if not cell.isprintable():
+            cell = roster.CONTROL_CHARACTERS.sub("", cell)
+        if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
+            cell = cell[1:]
         return cell.strip()
     if cell is None:
         return ""
@@ -276,7 +286,11 @@ class Importer:
                 letter, header = _column_letter(index), self.headers[index]
             else:
                 letter, header = "", ""
-            value = identity.mask_id_numbers_in(_text(value))[:100]
+            value = _text(value)
+            if column == "id_number" and not value.startswith("="):
+                # Whatever its length (a typo, an old 15-digit number), never shown whole.
+                value = identity.mask_id_number(value) if len(value) > 10 else "*" * len(value)
+            value = identity.mask_id_numbers_in(value)[:100]
             outcome.problems.append(Problem(row, letter, header, message, value))
 
     # reading
@@ -348,6 +362,8 @@ class Importer:
             if required and not values[column]:
                 self.problem(number, column, _("This cell is empty; the column is required."))
         if self.outcome.problem_count > before:
+            if _relation(values.get("relation", "")) == HEAD:
+                self.rejected_heads.add((values.get("head_name"), values.get("address")))
             return None
 
         village = self.places.village(values["village"])
@@ -474,6 +490,7 @@ class Importer:
                 "relation",
                 "household_id",
                 "household__township_id",
+                "household__group_id",
                 "household__head_name",
                 "household__address",
             )
@@ -504,7 +521,7 @@ class Importer:
             # A check writes no residents, so that the import after it does not meet their
             # rolled-back index entries; a number given twice is found in the temporary table, and
             # a created household's head is remembered here.
-            self.heads.update((h.pk, h.head_id_number) for h in households.values() if h.created and h.head_row)
+            self.heads.update((h.pk, h.head_id_number) for h in households.values() if h.head_row)
         store.update_households([h for h in households.values() if h.changed and h.pk > 0])
 
     def find_households(self, batch, registered):
@@ -593,16 +610,17 @@ class Importer:
                 self.reject(row, "id_number", _("This person is registered in another township."), row.id_number)
                 return None
             if person["household_id"] != household.pk:
-                self.reject(
-                    row,
-                    "id_number",
-                    _(
+                if person["household__group_id"] in self.places.editable:
+                    message = _(
                         "This person is registered in the household of %(head)s (%(address)s). Move them on the "
                         "registry's pages, or correct the row."
+                    ) % {"head": person["household__head_name"], "address": person["household__address"]}
+                else:  # a household outside the user's places is not named
+                    message = _(
+                        "This person is registered in a household outside the places you hold. Ask the township "
+                        "to move them, or correct the row."
                     )
-                    % {"head": person["household__head_name"], "address": person["household__address"]},
-                    row.id_number,
-                )
+                self.reject(row, "id_number", message, row.id_number)
                 return None
         if row.relation == HEAD:
             if household.head_row:
@@ -758,7 +776,7 @@ class Store:
         rows = []
         for state in states:
             group = groups[state.group_id]
-            syllables = pinyin.name_syllables(state.head_name)
+            head_pinyin, head_initials = pinyin.name_keys(state.head_name)
             rows.append(
                 {
                     "township_id": township_id,
@@ -766,8 +784,8 @@ class Store:
                     "grid_id": group.grid_id,
                     "group_id": state.group_id,
                     "head_name": state.head_name,
-                    "head_pinyin": "".join(syllables),
-                    "head_initials": "".join(s[0] for s in syllables),
+                    "head_pinyin": head_pinyin,
+                    "head_initials": head_initials,
                     "address": state.address,
                     "phone": state.phone,
                     "residence": state.residence,
@@ -793,13 +811,13 @@ class Store:
         rows = []
         for row, household in pairs:
             number = row.id_number
-            syllables = pinyin.name_syllables(row.name)
+            name_pinyin, name_initials = pinyin.name_keys(row.name)
             rows.append(
                 {
                     "household_id": household.pk,
                     "name": row.name,
-                    "name_pinyin": "".join(syllables),
-                    "name_initials": "".join(s[0] for s in syllables),
+                    "name_pinyin": name_pinyin,
+                    "name_initials": name_initials,
                     "id_number": number,
                     "id_last4": number[-4:],
                     "birth_date": datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
@@ -822,8 +840,7 @@ class Store:
         for resident in residents:
             row = by_pk[resident.pk]
             resident.name = row.name
-            resident.name_pinyin = pinyin.name_pinyin(row.name)
-            resident.name_initials = pinyin.name_initials(row.name)
+            resident.name_pinyin, resident.name_initials = pinyin.name_keys(row.name)
             resident.relation = row.relation
             resident.phone = row.phone or resident.phone
         Resident.objects.bulk_update(residents, ["name", "name_pinyin", "name_initials", "relation", "phone"])
@@ -838,8 +855,7 @@ class Store:
             state = by_pk[household.pk]
             household.head_name, household.address = state.head_name, state.address
             household.phone, household.residence = state.phone, state.residence
-            household.head_pinyin = pinyin.name_pinyin(state.head_name)
-            household.head_initials = pinyin.name_initials(state.head_name)
+            household.head_pinyin, household.head_initials = pinyin.name_keys(state.head_name)
             household.updated_at = self.now
         Household.objects.bulk_update(
             households,
@@ -908,5 +924,15 @@ def _run(township, actor, table, keep):
             0,
             "",
             _("Someone changed the registry while the file was being imported; nothing was written. Import again."),
+        )
+    except DataError:  # a value no check foresaw: said, and logged for the maintainers
+        logger.exception("Roster import for township %s: a value the database refused", township.pk)
+        importer.problem(
+            0,
+            "",
+            _(
+                "A cell of the file holds a value the registry cannot store (unusual characters or very long "
+                "text); nothing was written."
+            ),
         )
     return importer.outcome

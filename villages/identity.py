@@ -78,11 +78,12 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# An 18-character number, or a first-generation one of 15 digits (still on old papers).
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 
 
 def mask_id_numbers_in(text: str) -> str:
-    """Free text as it may be printed or posted: every 18-character ID number in it masked."""
+    """Free text as it may be printed or posted: every ID number in it masked."""
     return ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
 
 

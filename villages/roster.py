@@ -49,6 +49,10 @@ RELATION_WORDS = {
 RESIDENCE_WORDS = {"registered": "户籍", "floating": "流动", "separated": "人户分离"}
 
 
+# What a damaged or hand-edited file can carry and no register keeps (PostgreSQL stores no NUL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _key(header):
     """A header as compared: full-width folded, spaces and a trailing colon or asterisk dropped, lower case."""
     return identity.fold_typing(str(header or "")).rstrip(":：*").lower()
@@ -82,7 +86,7 @@ def map_headers(cells):
                 HeaderProblem(
                     index + 1,
                     _("The column “%(header)s” is not one the registry keeps; its cells are passed over.")
-                    % {"header": cell},
+                    % {"header": CONTROL_CHARACTERS.sub("", str(cell))},
                     ignored=True,
                 )
             )
@@ -113,6 +117,8 @@ def id_number_cell(value):
             code="id_as_number",
         )
     text = identity.normalize_id_number(str(value or ""))
+    if not text.isprintable():
+        text = CONTROL_CHARACTERS.sub("", text)
     if SCIENTIFIC.match(text) or text.endswith(".0"):
         raise ValidationError(
             _(
