@@ -206,18 +206,18 @@ class Places:
         return self.looked_up[text]
 
     def group(self, village, text):
-        if (village.pk, "group", text) not in self.looked_up:
+        if (village.id, "group", text) not in self.looked_up:
             key = identity.fold_typing(text)
-            found = self.groups.get((village.pk, key)) or self.groups.get((village.pk, group_number(key)))
-            self.looked_up[village.pk, "group", text] = found
-        return self.looked_up[village.pk, "group", text]
+            found = self.groups.get((village.id, key)) or self.groups.get((village.id, group_number(key)))
+            self.looked_up[village.id, "group", text] = found
+        return self.looked_up[village.id, "group", text]
 
     def grid(self, village, text):
-        if (village.pk, "grid", text) not in self.looked_up:
+        if (village.id, "grid", text) not in self.looked_up:
             key = identity.fold_typing(text)
-            found = self.grids.get((village.pk, key)) or self.grids.get((village.pk, group_number(key, GRID_NUMBER)))
-            self.looked_up[village.pk, "grid", text] = found
-        return self.looked_up[village.pk, "grid", text]
+            found = self.grids.get((village.id, key)) or self.grids.get((village.id, group_number(key, GRID_NUMBER)))
+            self.looked_up[village.id, "grid", text] = found
+        return self.looked_up[village.id, "grid", text]
 
 
 @dataclass(slots=True)
@@ -380,7 +380,7 @@ class Importer:
                     "group",
                     _("%(village)s has no villager group “%(name)s”.") % {"village": village, "name": values["group"]},
                 )
-            elif group.pk not in self.places.editable:
+            elif group.id not in self.places.editable:
                 self.problem(number, "group", _("You may not change the registry of %(group)s.") % {"group": group})
             elif values.get("grid"):
                 grid = self.places.grid(village, values["grid"])
@@ -390,7 +390,7 @@ class Importer:
                         "grid",
                         _("%(village)s has no grid “%(name)s”.") % {"village": village, "name": values["grid"]},
                     )
-                elif grid.pk != group.grid_id:
+                elif grid.id != group.grid_id:
                     self.problem(
                         number,
                         "grid",
@@ -459,7 +459,7 @@ class Importer:
             return None
         return Row(
             number=number,
-            group_id=group.pk,
+            group_id=group.id,
             address=values["address"],
             head_name=values["head_name"],
             name=values["name"],
@@ -537,7 +537,7 @@ class Importer:
                 row.relation == HEAD
                 and person
                 and person["relation"] == HEAD
-                and person["household__township_id"] == self.township.pk
+                and person["household__township_id"] == self.township.id
             ):
                 by_head[key] = person["household_id"]
         found = (
@@ -606,7 +606,7 @@ class Importer:
             self.reject(row, "id_number", _("This ID number is also on row %(row)s.") % {"row": first}, row.id_number)
             return None
         if person is not None:
-            if person["household__township_id"] != self.township.pk:
+            if person["household__township_id"] != self.township.id:
                 self.reject(row, "id_number", _("This person is registered in another township."), row.id_number)
                 return None
             if person["household_id"] != household.pk:

@@ -46,7 +46,7 @@ def validate_id_number(value: str, today=None) -> None:
             code="id_format",
         )
     try:
-        born = birth_date_from_id(number)
+        born = _birth_date(number)
     except ValueError:
         raise ValidationError(
             _("The birth date inside this ID number (digits 7 to 14) is not a real date."),
@@ -62,7 +62,10 @@ def validate_id_number(value: str, today=None) -> None:
 
 
 def birth_date_from_id(number: str) -> datetime.date:
-    number = normalize_id_number(number)
+    return _birth_date(normalize_id_number(number))
+
+
+def _birth_date(number):
     return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
@@ -93,9 +96,11 @@ def make_id_number(region: str, birth: datetime.date, sequence: int) -> str:
     return body + check_character(body)
 
 
+NOT_IN_A_PHONE_NUMBER = re.compile(r"[^\d+]")
+
+
 def normalize_mobile(value: str) -> str:
-    value = unicodedata.normalize("NFKC", value or "")
-    return "".join(ch for ch in value if ch.isdigit() or ch == "+")
+    return NOT_IN_A_PHONE_NUMBER.sub("", unicodedata.normalize("NFKC", value or ""))
 
 
 # libphonenumber's own pattern for mainland mobile numbers (kept current by the phonenumbers
