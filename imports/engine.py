@@ -132,8 +132,7 @@ def _text(cell):
     control characters of a damaged file dropped (PostgreSQL keeps no NUL); the apostrophe an
     export puts before a leading = + - @ (gridadmin.exports.defused) taken off again."""
     if type(cell) is str:
-        if not cell.isprintable():
-            cell = roster.CONTROL_CHARACTERS.sub("", cell)
+        cell = roster.without_control_characters(cell)
         if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
             cell = cell[1:]
         return cell.strip()
@@ -287,9 +286,8 @@ class Importer:
             else:
                 letter, header = "", ""
             value = _text(value)
-            if column == "id_number" and not value.startswith("="):
-                # Whatever its length (a typo, an old 15-digit number), never shown whole.
-                value = identity.mask_id_number(value) if len(value) > 10 else "*" * len(value)
+            if column == "id_number" and not value.startswith("="):  # whatever its length, never whole
+                value = identity.mask_id_number(value)
             value = identity.mask_id_numbers_in(value)[:100]
             outcome.problems.append(Problem(row, letter, header, message, value))
 
@@ -362,9 +360,7 @@ class Importer:
             if required and not values[column]:
                 self.problem(number, column, _("This cell is empty; the column is required."))
         if self.outcome.problem_count > before:
-            if _relation(values.get("relation", "")) == HEAD:
-                self.rejected_heads.add((values.get("head_name"), values.get("address")))
-            return None
+            return self.refused(values)
 
         village = self.places.village(values["village"])
         group = None
@@ -454,9 +450,7 @@ class Importer:
         if id_number and len(id_number) <= 18:
             self.pending.setdefault(id_number, number)
         if self.outcome.problem_count > before:
-            if relation == HEAD:
-                self.rejected_heads.add((values.get("head_name"), values.get("address")))
-            return None
+            return self.refused(values)
         return Row(
             number=number,
             group_id=group.id,
@@ -468,6 +462,13 @@ class Importer:
             phone=phone,
             residence=residence,
         )
+
+    def refused(self, values):
+        """None, for a row with a problem; a head's row is remembered, so that its household is not
+        also reported as having no head."""
+        if _relation(values.get("relation", "")) == HEAD:
+            self.rejected_heads.add((values.get("head_name"), values.get("address")))
+        return None
 
     # checking against the registry, a batch at a time
 

@@ -75,9 +75,11 @@ def sex_from_id(number: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    """Keep the region (first six) and the last four; the birth date never shows."""
-    if not number:
-        return ""
+    """Keep the region (first six) and the last four; the birth date never shows. A number of another
+    length (a typo, an old 15-digit one) is masked the same way, and one too short to keep both
+    ends is hidden whole."""
+    if len(number) <= 10:
+        return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 

@@ -53,6 +53,10 @@ RESIDENCE_WORDS = {"registered": "户籍", "floating": "流动", "separated": "�
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def without_control_characters(text):
+    return text if text.isprintable() else CONTROL_CHARACTERS.sub("", text)
+
+
 def _key(header):
     """A header as compared: full-width folded, spaces and a trailing colon or asterisk dropped, lower case."""
     return identity.fold_typing(str(header or "")).rstrip(":：*").lower()
@@ -86,7 +90,7 @@ def map_headers(cells):
                 HeaderProblem(
                     index + 1,
                     _("The column “%(header)s” is not one the registry keeps; its cells are passed over.")
-                    % {"header": CONTROL_CHARACTERS.sub("", str(cell))},
+                    % {"header": without_control_characters(str(cell))},
                     ignored=True,
                 )
             )
@@ -116,9 +120,7 @@ def id_number_cell(value):
             ),
             code="id_as_number",
         )
-    text = identity.normalize_id_number(str(value or ""))
-    if not text.isprintable():
-        text = CONTROL_CHARACTERS.sub("", text)
+    text = without_control_characters(identity.normalize_id_number(str(value or "")))
     if SCIENTIFIC.match(text) or text.endswith(".0"):
         raise ValidationError(
             _(

@@ -166,6 +166,11 @@ def test_an_empty_number_masks_to_nothing():
     assert identity.mask_id_number("") == ""
 
 
+def test_a_number_of_another_length_is_masked_too_and_a_short_one_hidden_whole():
+    assert identity.mask_id_number("350521990707357") == "350521*****7357"  # first generation, 15 digits
+    assert identity.mask_id_number("3505211999") == "**********"
+
+
 # --- mobile numbers -----------------------------------------------------------------------------
 
 
