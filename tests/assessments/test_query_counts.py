@@ -142,6 +142,8 @@ class Grower:
         registered = timezone.make_aware(datetime.datetime.combine(month_start(1) - 40 * DAY, datetime.time(9)))
         for i in range(n):
             day = end - next(self.days_back) * DAY
+            while day.weekday() >= 5:  # daily logs are required on working days only
+                day = end - next(self.days_back) * DAY
             household = factories.HouseholdFactory(group=w.places["g1b" if i % 2 else "g1a"], responsible_cadre=leader)
             Household.objects.filter(pk=household.pk).update(created_at=registered)
             if i % 2:
